@@ -4,3 +4,4 @@ export * from "./provider.js";
 export * from "./limits.js";
 export * from "./duration.js";
 export * from "./validate.js";
+export * from "./provider-schema.js";
