@@ -1,0 +1,217 @@
+import { ApiError } from "../../api-error.js";
+import type { ApiKeyClient } from "../../client/types.js";
+import type { StateStore } from "../state/state-store.js";
+import type { ApiKeyConfig, ResourceChange, StateResource } from "../types.js";
+import { createKey, deleteKeyIfPresent, newIdempotencyKey, updateRequestOf } from "./key-requests.js";
+import { mapSettledBounded } from "./pool.js";
+import type { ApplyProgress } from "./progress.js";
+import { silentProgress } from "./progress.js";
+import type { ResourceError } from "./recover.js";
+
+/** Default number of changes in flight. */
+export const DEFAULT_PARALLELISM = 16;
+
+export interface ApplyOptions {
+  /** Changes in flight at once (default 16). */
+  readonly parallelism?: number;
+  readonly progress?: ApplyProgress;
+  /** Addresses whose interrupted create recovery already finished: their pending-create changes are done. */
+  readonly resolvedAddresses?: ReadonlySet<string>;
+  /** Keys recovered from pending creates: never deleted as unmanaged in the same run. */
+  readonly protectedKeyIds?: ReadonlySet<string>;
+}
+
+export interface ApplyResult {
+  readonly added: number;
+  readonly changed: number;
+  readonly destroyed: number;
+  /** One entry per failed change; every other change was still carried out. */
+  readonly errors: readonly ResourceError[];
+}
+
+interface Context {
+  readonly client: ApiKeyClient;
+  readonly store: StateStore;
+  readonly progress: ApplyProgress;
+}
+
+function resourceAt(store: StateStore, address: string): StateResource | undefined {
+  return store.current().resources.find((resource) => resource.address === address);
+}
+
+/**
+ * Creates the key for `address` crash-safely: durably records `pending_create` (a fresh
+ * idempotency key, or the one already recorded) BEFORE Create, then records the key and its
+ * secret and clears the pending entry. With `deposeCurrent`, the key that was current moves
+ * to `deposed` in that same write (create_before_destroy). Returns the new key id.
+ */
+async function createRecorded(context: Context, address: string, config: ApiKeyConfig, deposeCurrent: boolean): Promise<string> {
+  const { client, store, progress } = context;
+  const existing = resourceAt(store, address);
+  const pending = existing?.pending_create ?? { idempotency_key: newIdempotencyKey(), started_at: new Date().toISOString(), config };
+  if (!existing?.pending_create) {
+    await store.update((draft) => {
+      const current = draft.resources.get(address);
+      draft.resources.set(address, {
+        address,
+        config: current?.config ?? config,
+        attributes: current?.attributes ?? null,
+        pending_create: pending,
+        deposed: current?.deposed ?? [],
+      });
+    });
+  }
+  progress.step(address, "Creating...");
+  const attributes = await createKey(client, pending.config, pending.idempotency_key);
+  await store.update((draft) => {
+    const current = draft.resources.get(address);
+    const old = current?.attributes;
+    const deposed = [...(current?.deposed ?? [])];
+    if (deposeCurrent && old && old.id !== attributes.id) deposed.push({ id: old.id, idempotency_key: newIdempotencyKey() });
+    draft.resources.set(address, { address, config: pending.config, attributes, pending_create: null, deposed });
+  });
+  progress.step(address, `Creation complete [id=${attributes.id}]`);
+  return attributes.id;
+}
+
+/** Deletes one deposed key of `address` with its recorded idempotency key, then drops it from state. */
+async function deleteDeposed(context: Context, address: string, keyId: string): Promise<void> {
+  const { client, store, progress } = context;
+  const entry = resourceAt(store, address)?.deposed.find((deposed) => deposed.id === keyId);
+  progress.step(address, `Destroying... [id=${keyId}]`);
+  await deleteKeyIfPresent(client, keyId, entry?.idempotency_key ?? newIdempotencyKey());
+  await store.update((draft) => {
+    const current = draft.resources.get(address);
+    if (current) draft.resources.set(address, { ...current, deposed: current.deposed.filter((deposed) => deposed.id !== keyId) });
+  });
+  progress.step(address, `Destruction complete [id=${keyId}]`);
+}
+
+async function applyCreate(context: Context, change: ResourceChange, config: ApiKeyConfig): Promise<void> {
+  await createRecorded(context, change.address, config, false);
+}
+
+async function applyUpdate(context: Context, change: ResourceChange, config: ApiKeyConfig): Promise<void> {
+  const { client, store, progress } = context;
+  const keyId = change.key_id ?? resourceAt(store, change.address)?.attributes?.id;
+  if (change.update_mask.length > 0) {
+    if (!keyId) throw new Error("no key id to update");
+    progress.step(change.address, `Modifying... [id=${keyId}]`);
+    await client.updateApiKey(updateRequestOf(keyId, config, change.update_mask), { idempotencyKey: newIdempotencyKey() });
+  }
+  // Only keyform's own arguments (rotate_after) changed when the mask is empty: state only.
+  await store.update((draft) => {
+    const current = draft.resources.get(change.address);
+    if (current) draft.resources.set(change.address, { ...current, config });
+  });
+  progress.step(change.address, `Modifications complete [id=${keyId ?? "?"}]`);
+}
+
+async function applyDelete(context: Context, change: ResourceChange, protectedKeyIds: ReadonlySet<string>): Promise<void> {
+  const { client, store, progress } = context;
+  if (change.deposed !== undefined) return deleteDeposed(context, change.address, change.deposed);
+  const tracked = resourceAt(store, change.address);
+  const keyId = change.key_id ?? tracked?.attributes?.id ?? null;
+  if (!tracked) {
+    if (keyId === null) return;
+    if (protectedKeyIds.has(keyId)) {
+      progress.step(change.address, `Skipped: key ${keyId} was just recovered from an interrupted create`);
+      return;
+    }
+  }
+  if (keyId !== null) {
+    progress.step(change.address, `Destroying... [id=${keyId}]`);
+    await deleteKeyIfPresent(client, keyId, newIdempotencyKey());
+  }
+  for (const deposed of tracked?.deposed ?? []) await deleteKeyIfPresent(client, deposed.id, deposed.idempotency_key);
+  if (tracked) await store.update((draft) => void draft.resources.delete(change.address));
+  progress.step(change.address, `Destruction complete${keyId ? ` [id=${keyId}]` : ""}`);
+}
+
+async function applyDeleteThenCreate(context: Context, change: ResourceChange, config: ApiKeyConfig): Promise<void> {
+  const { client, store, progress } = context;
+  const keyId = change.key_id ?? resourceAt(store, change.address)?.attributes?.id ?? null;
+  if (keyId !== null) {
+    progress.step(change.address, `Destroying... [id=${keyId}]`);
+    await deleteKeyIfPresent(client, keyId, newIdempotencyKey());
+    await store.update((draft) => {
+      const current = draft.resources.get(change.address);
+      if (current) draft.resources.set(change.address, { ...current, attributes: null });
+    });
+    progress.step(change.address, `Destruction complete [id=${keyId}]`);
+  }
+  await createRecorded(context, change.address, config, false);
+}
+
+async function applyCreateThenDelete(context: Context, change: ResourceChange, config: ApiKeyConfig): Promise<void> {
+  await createRecorded(context, change.address, config, true);
+  await deleteAllDeposed(context, change.address);
+}
+
+async function deleteAllDeposed(context: Context, address: string): Promise<void> {
+  for (const deposed of resourceAt(context.store, address)?.deposed ?? []) await deleteDeposed(context, address, deposed.id);
+}
+
+function counts(change: ResourceChange): { added: number; changed: number; destroyed: number } {
+  const actions = change.actions as readonly string[];
+  return {
+    added: actions.includes("create") ? 1 : 0,
+    changed: actions.length === 1 && actions[0] === "update" ? 1 : 0,
+    destroyed: actions.includes("delete") ? 1 : 0,
+  };
+}
+
+/**
+ * Executes the changes of a plan against the API, at most `parallelism` at once (every change
+ * is independent: one key each), writing state after every step through the store's queue.
+ * A failing change is recorded in `errors` and the others go on. Crash safety comes from the
+ * order of steps (see createRecorded and the deposed handling) plus recoverInterruptedWork.
+ */
+export async function applyChanges(client: ApiKeyClient, store: StateStore, changes: readonly ResourceChange[], options: ApplyOptions = {}): Promise<ApplyResult> {
+  const progress = options.progress ?? silentProgress;
+  const context: Context = { client, store, progress };
+  const resolved = options.resolvedAddresses ?? new Set<string>();
+  const work = changes.filter(
+    (change) => change.actions[0] !== "no-op" && !(change.reason === "pending_create_unresolved" && resolved.has(change.address)),
+  );
+  const totals = { added: 0, changed: 0, destroyed: 0 };
+  const errors: ResourceError[] = [];
+  progress.start(work.length);
+  const results = await mapSettledBounded(work, options.parallelism ?? DEFAULT_PARALLELISM, async (change) => {
+    const config = change.config;
+    const needsConfig = (change.actions as readonly string[]).includes("create") || change.actions[0] === "update";
+    if (needsConfig && !config) throw new Error("the plan gives no configuration for this change");
+    try {
+      switch (change.actions.join(",")) {
+        case "create":
+          return await applyCreate(context, change, config as ApiKeyConfig);
+        case "update":
+          return await applyUpdate(context, change, config as ApiKeyConfig);
+        case "delete":
+          return await applyDelete(context, change, options.protectedKeyIds ?? new Set());
+        case "delete,create":
+          return await applyDeleteThenCreate(context, change, config as ApiKeyConfig);
+        case "create,delete":
+          return await applyCreateThenDelete(context, change, config as ApiKeyConfig);
+        default:
+          throw new Error(`unknown actions ${JSON.stringify(change.actions)}`);
+      }
+    } finally {
+      progress.finished(change.address);
+    }
+  });
+  results.forEach((result, index) => {
+    const change = work[index] as ResourceChange;
+    if (result.status === "fulfilled") {
+      const count = counts(change);
+      totals.added += count.added;
+      totals.changed += count.changed;
+      totals.destroyed += count.destroyed;
+    } else {
+      const reason = result.reason;
+      errors.push({ address: change.address, message: reason instanceof ApiError ? reason.message : reason instanceof Error ? reason.message : String(reason) });
+    }
+  });
+  progress.stop();
+  return { ...totals, errors };
+}

@@ -1,0 +1,3 @@
+export * from "./state-file.js";
+export * from "./state-store.js";
+export * from "./lock.js";

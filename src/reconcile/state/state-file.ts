@@ -1,0 +1,110 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { open, readFile, rename, rm } from "node:fs/promises";
+import path from "node:path";
+import { Ajv, type ValidateFunction } from "ajv";
+import { PROVIDER_VERSION } from "../../resource/index.js";
+import type { StateFile } from "../types.js";
+import { packageRoot } from "./package-root.js";
+
+/** The state format this build reads and writes. A file with a higher version is refused. */
+export const STATE_VERSION = 1;
+/** Default state file name, in the project directory. */
+export const DEFAULT_STATE_FILE = "keyform.state.json";
+
+/** A state file that cannot be used; the message names the file and what is wrong. */
+export class StateFileError extends Error {
+  readonly file: string;
+  constructor(file: string, message: string) {
+    super(`state file ${file}: ${message}`);
+    this.name = "StateFileError";
+    this.file = file;
+  }
+}
+
+/** A fresh, empty state with a new random lineage (serial 0: nothing written yet). */
+export function newState(): StateFile {
+  return { version: STATE_VERSION, serial: 0, lineage: randomUUID(), keyform_version: PROVIDER_VERSION, resources: [], outputs: {} };
+}
+
+let validator: ValidateFunction | undefined;
+function stateValidator(): ValidateFunction {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(path.join(packageRoot(), "schemas", "state.schema.json"), "utf8")) as object;
+    validator = new Ajv({ allErrors: true, strict: true }).compile(schema);
+  }
+  return validator;
+}
+
+/**
+ * Checks parsed JSON against schemas/state.schema.json. Throws StateFileError naming `file`,
+ * the version problem (newer than this build), or every schema violation with its JSON path.
+ */
+export function parseState(file: string, text: string): StateFile {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new StateFileError(file, `is not valid JSON (${(error as Error).message}); nothing was changed`);
+  }
+  const version = (document as { version?: unknown } | null)?.version;
+  if (typeof version === "number" && version > STATE_VERSION) {
+    throw new StateFileError(
+      file,
+      `has format version ${version}, newer than this keyform (reads version ${STATE_VERSION}); upgrade keyform. Nothing was changed`,
+    );
+  }
+  const validate = stateValidator();
+  if (!validate(document)) {
+    const problems = (validate.errors ?? []).map((problem) => `${problem.instancePath || "/"} ${problem.message ?? "is invalid"}`);
+    throw new StateFileError(file, `does not match the state schema: ${[...new Set(problems)].join("; ")}. Nothing was changed`);
+  }
+  return document as StateFile;
+}
+
+/**
+ * Reads and validates the state file. Returns null when the file does not exist (no state
+ * yet). Throws StateFileError for an unreadable, invalid or newer-version file.
+ */
+export async function readStateFile(file: string): Promise<StateFile | null> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw new StateFileError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return parseState(file, text);
+}
+
+/** Reads the state, or a new empty one when the file does not exist. */
+export async function readStateOrNew(file: string): Promise<StateFile> {
+  return (await readStateFile(file)) ?? newState();
+}
+
+/**
+ * Writes `state` durably and atomically: a temp file in the same directory (mode 0600),
+ * fsync, rename over `file`, fsync of the directory. A crash at any point leaves either the
+ * old or the new file, never a torn one.
+ */
+export async function writeStateFileDurably(file: string, state: StateFile): Promise<void> {
+  const directory = path.dirname(path.resolve(file));
+  const temporary = path.join(directory, `.${path.basename(file)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
+  const handle = await open(temporary, "wx", 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`, "utf8");
+    await handle.sync();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await handle.close();
+  await rename(temporary, file);
+  const directoryHandle = await open(directory, "r");
+  try {
+    await directoryHandle.sync();
+  } finally {
+    await directoryHandle.close();
+  }
+}
