@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * Runs `scripts/generate.mjs --check` in a private git checkout made of the files the script
+ * reads and writes, so that drift can be introduced without touching the shared tree.
+ */
+const repoRoot = path.resolve(import.meta.dirname, "../..");
+const COPIED = ["package.json", "buf.yaml", "buf.gen.yaml", "proto", "scripts/generate.mjs", "src/resource", "src/gen", "schemas/provider-schema.json", "constructs/providers"];
+const checkouts: string[] = [];
+
+function makeCheckout(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keyform-generate-check-"));
+  checkouts.push(dir);
+  for (const relative of COPIED) fs.cpSync(path.join(repoRoot, relative), path.join(dir, relative), { recursive: true });
+  fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
+  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.invalid", ...args], { cwd: dir, stdio: "pipe" });
+  git("init", "-q");
+  git("add", "-A");
+  git("commit", "-q", "-m", "snapshot");
+  return dir;
+}
+
+function runCheck(dir: string): { status: number | null; output: string } {
+  const result = spawnSync(process.execPath, ["scripts/generate.mjs", "--check"], { cwd: dir, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+afterEach(() => {
+  for (const dir of checkouts.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("npm run generate:check", () => {
+  it("passes: the committed schema and bindings match what src/resource generates", () => {
+    const result = runCheck(makeCheckout());
+    expect(result.output).toContain("generated files are current");
+    expect(result.status).toBe(0);
+  });
+
+  it("fails naming the file when a generated binding was edited by hand", () => {
+    const dir = makeCheckout();
+    fs.appendFileSync(path.join(dir, "constructs/providers/keyform/api-key/index.ts"), "// hand edit\n");
+    const result = runCheck(dir);
+    expect(result.status).toBe(1);
+    expect(result.output).toContain("constructs/providers/keyform/api-key/index.ts (differs)");
+  });
+
+  it("fails naming the schema and the bindings when src/resource changed without regenerating", () => {
+    const dir = makeCheckout();
+    const definition = path.join(dir, "src/resource/api-key.ts");
+    fs.writeFileSync(definition, fs.readFileSync(definition, "utf8").replace("Free text, at most 256 characters.", "Free text, at most 256 characters!"));
+    const result = runCheck(dir);
+    expect(result.status).toBe(1);
+    expect(result.output).toContain("schemas/provider-schema.json (differs)");
+    expect(result.output).toContain("constructs/providers/keyform/api-key/index.ts (differs)");
+  });
+
+  it("fails when a generated file is missing or an extra one is committed", () => {
+    const dir = makeCheckout();
+    fs.rmSync(path.join(dir, "constructs/providers/keyform/provider/index.ts"));
+    fs.writeFileSync(path.join(dir, "constructs/providers/keyform/stale.ts"), "export {};\n");
+    const result = runCheck(dir);
+    expect(result.status).toBe(1);
+    expect(result.output).toContain("constructs/providers/keyform/provider/index.ts (missing)");
+    expect(result.output).toContain("constructs/providers/keyform/stale.ts (not generated any more)");
+  });
+});
