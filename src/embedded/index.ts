@@ -5,17 +5,10 @@ import { createClient } from "../client/index.js";
 import type { ApiKeyClient, ClientOptions, Credentials } from "../client/index.js";
 import { ConnectionSettingsError, isLoopbackEndpoint, settingName } from "./settings.js";
 import type { ConnectionSettings } from "./settings.js";
+import type { RunningServer } from "../server/index.js";
 
 export * from "./settings.js";
 export { DEMO_FOLDER_ID, DEMO_SERVICE_ACCOUNTS } from "./demo-accounts.js";
-
-// TEMPORARY until src/server/index.ts lands: the signature the server's helper agreed to.
-type StartServer = (options: { listen: string; dataDir: string; createDemoServiceAccounts?: boolean }) => Promise<{
-  address: string;
-  adminToken: string;
-  close(): Promise<void>;
-}>;
-const SERVER_MODULE = "../server/index.js";
 
 /** Default data directory of the embedded store, relative to the working directory. */
 export const DEFAULT_DATA_DIR = ".keyform";
@@ -27,6 +20,8 @@ export interface Connection {
   readonly embedded: boolean;
   /** What the client talks to, for messages: `embedded store .keyform`, `127.0.0.1:50051 (plaintext)`. Never a credential. */
   readonly description: string;
+  /** The endpoint the client talks to (for embedded: the in-process server's `unix:` socket). */
+  readonly address: string;
   /** Closes the client and, when embedded, stops the in-process server and removes its socket directory. */
   close(): Promise<void>;
 }
@@ -92,6 +87,7 @@ async function connectRemote(endpoint: string, credentials: Credentials, setting
   return {
     client,
     embedded: false,
+    address: endpoint,
     description: `${endpoint} (${transport})`,
     close: async () => client.close(),
   };
@@ -114,14 +110,14 @@ function readCaFile(path: string, name: string): Buffer {
 async function connectEmbedded(credentials: Credentials, settings: ConnectionSettings, tuning: ClientTuning): Promise<Connection> {
   const dataDir = settings.dataDir?.trim() || DEFAULT_DATA_DIR;
   // Imported lazily: the server, SQLite and their dependencies load only when embedded.
-  const { startServer } = (await import(SERVER_MODULE)) as { startServer: StartServer };
+  const { startServer } = await import("../server/index.js");
   const socketDir = mkdtempSync(join(tmpdir(), "keyform-"));
   chmodSync(socketDir, 0o700);
   const socketPath = join(socketDir, "api.sock");
   // Unix socket paths are limited to ~107 bytes; a long TMPDIR falls back to loopback TCP,
   // which still requires the admin token.
   const listen = socketPath.length < 100 ? `unix:${socketPath}` : "127.0.0.1:0";
-  let server: Awaited<ReturnType<StartServer>>;
+  let server: RunningServer;
   try {
     server = await startServer({ listen, dataDir, createDemoServiceAccounts: true });
   } catch (error) {
@@ -138,6 +134,7 @@ async function connectEmbedded(credentials: Credentials, settings: ConnectionSet
   return {
     client,
     embedded: true,
+    address: server.address,
     description: `embedded store ${dataDir}`,
     async close() {
       if (closed) return;
