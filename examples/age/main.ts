@@ -13,7 +13,7 @@ const [, demoBilling] = DEMO_SERVICE_ACCOUNTS;
 // A throwaway recipient whose identity was discarded: nobody can decrypt these secrets.
 // Make your own with `age-keygen -o key.txt` and put the printed public key here
 // (or set KEYFORM_AGE_RECIPIENT).
-const recipient = process.env.KEYFORM_AGE_RECIPIENT ?? "age182sak9greqpfw7w57uy66txj8he46zfdm0lrs0f6x8hatlwpmehse6aq8l";
+const recipient = process.env.KEYFORM_AGE_RECIPIENT || "age182sak9greqpfw7w57uy66txj8he46zfdm0lrs0f6x8hatlwpmehse6aq8l";
 
 class AgeStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
