@@ -1,0 +1,33 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { newAdminToken } from "./credentials-format.js";
+
+/** File in the data dir holding the first admin token (mode 0600). */
+export const ADMIN_TOKEN_FILE = "admin-token";
+
+/**
+ * Returns the admin token of `<dataDir>/admin-token`, creating the file (exclusively, mode
+ * 0600) with a fresh token on first start. Throws when the file exists but is empty.
+ */
+export function ensureAdminTokenFile(dataDir: string): string {
+  const path = join(dataDir, ADMIN_TOKEN_FILE);
+  if (!existsSync(path)) {
+    try {
+      writeFileSync(path, `${newAdminToken()}\n`, { mode: 0o600, flag: "wx" });
+    } catch (error) {
+      // A concurrent first start created it: use that one.
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+  const token = readFileSync(path, "utf8").trim();
+  if (token === "") throw new Error(`${path} is empty: delete it to have a new admin token created`);
+  return token;
+}
+
+/** Reads extra admin tokens from a file: one per line, blank lines and `#` comments ignored. */
+export function readAdminTokenFile(path: string): string[] {
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"));
+}

@@ -1,0 +1,65 @@
+import type { Metadata, ServerUnaryCall, sendUnaryData } from "@grpc/grpc-js";
+import { ApiError, Code } from "../api-error.js";
+import type { Authenticator, Caller } from "./auth.js";
+import { trace } from "./trace.js";
+
+/** What the service logic learns about a call, besides its request message. */
+export interface CallContext {
+  readonly caller: Caller;
+  /** Full method name without the leading slash, e.g. `yandex.cloud.iam.v1.ApiKeyService/Create`. */
+  readonly method: string;
+  /** The `idempotency-key` metadata, when sent. */
+  readonly idempotencyKey: string | undefined;
+}
+
+export type ServiceMethod<Request, Response> = (request: Request, context: CallContext) => Promise<Response>;
+
+const IDEMPOTENCY_KEY_MAX_LENGTH = 128;
+
+function singleValue(metadata: Metadata, name: string): string | undefined {
+  const values = metadata.get(name);
+  const first = values[0];
+  return typeof first === "string" ? first : first?.toString("utf8");
+}
+
+function idempotencyKeyOf(metadata: Metadata): string | undefined {
+  const key = singleValue(metadata, "idempotency-key");
+  if (key === undefined || key === "") return undefined;
+  if (key.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
+    throw ApiError.invalidArgument("idempotency-key", `must be at most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters`);
+  }
+  return key;
+}
+
+/**
+ * The one adapter between grpc-js and the service logic: authenticates the call from its
+ * `authorization` metadata (UNAUTHENTICATED before any logic runs), awaits the logic, and
+ * maps every failure through ApiError.from. INTERNAL errors are logged (KEYFORM_TRACE=server)
+ * and reach the client only as "internal error".
+ */
+export function unary<Request, Response>(
+  authenticator: Authenticator,
+  method: string,
+  logic: ServiceMethod<Request, Response>,
+): (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) => void {
+  return (call, callback) => {
+    const run = async (): Promise<Response> => {
+      const caller = await authenticator.authenticate(singleValue(call.metadata, "authorization"));
+      return logic(call.request, { caller, method, idempotencyKey: idempotencyKeyOf(call.metadata) });
+    };
+    run().then(
+      (response) => callback(null, response),
+      (error: unknown) => {
+        const apiError = ApiError.from(error);
+        if (apiError.code === Code.INTERNAL || apiError.code === Code.UNKNOWN) {
+          const cause = apiError.cause instanceof Error ? (apiError.cause.stack ?? apiError.cause.message) : String(apiError.cause);
+          trace("server", `${method} failed: ${cause}`);
+          callback({ code: Code.INTERNAL, details: "internal error" });
+          return;
+        }
+        trace("server", `${method} -> ${apiError.message}`);
+        callback({ code: apiError.code, details: apiError.rawMessage });
+      },
+    );
+  };
+}

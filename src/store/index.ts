@@ -1,0 +1,2 @@
+export * from "./types.js";
+export { openSqliteStore, DATABASE_FILE } from "./sqlite.js";
