@@ -1,17 +1,8 @@
-import type { DesiredOutput, DesiredState, StateFile, StateResource } from "./types.js";
+import type { DesiredOutput, DesiredState, ObservedKey, StateFile, StateResource } from "./types.js";
 import type { Observation } from "./refresh.js";
 
 /** One entry of a `keyform_api_keys` listing's `keys` attribute (no secrets). */
-export interface ListedKey {
-  readonly id: string;
-  readonly service_account_id: string;
-  readonly description: string;
-  readonly scopes: readonly string[];
-  readonly expires_at: string | null;
-  readonly created_at: string;
-  readonly last_used_at: string | null;
-  readonly masked_secret: string;
-}
+export type ListedKey = ObservedKey & { readonly last_used_at: string | null };
 
 export type OutputValues = Record<string, { value: unknown; sensitive: boolean }>;
 

@@ -1,0 +1,147 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  StateFileError,
+  StateLockedError,
+  acquireStateLock,
+  createStateStore,
+  forceUnlock,
+  newState,
+  readStateFile,
+  writeStateFileDurably,
+} from "../../src/reconcile/state/index.js";
+import type { StateFile, StateResource } from "../../src/reconcile/types.js";
+
+let dir: string;
+let file: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), "keyform-state-test-"));
+  file = path.join(dir, "keyform.state.json");
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const resource: StateResource = {
+  address: "keyform_api_key.ci",
+  config: { service_account_id: "ajeaccount00000000001", description: "ci", scopes: ["yc.monitoring.read"], expires_at: null, rotate_after: null, keepers: null, age_recipients: null },
+  attributes: { id: "ajekey0000000000001", created_at: "2026-01-01T00:00:00Z", masked_secret: "****abcdef", secret_key: "AQVN-not-a-real-secret", encrypted_secret_key: null, secret_unknown: false },
+  pending_create: null,
+  deposed: [],
+};
+
+function validState(): StateFile {
+  return { ...newState(), serial: 3, resources: [resource] };
+}
+
+describe("state file read/write", () => {
+  it("round-trips a valid state and writes mode 0600", async () => {
+    const state = validState();
+    await writeStateFileDurably(file, state);
+    expect(await readStateFile(file)).toEqual(state);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it("returns null when the file does not exist", async () => {
+    expect(await readStateFile(file)).toBeNull();
+  });
+
+  it.each([
+    { reason: "not JSON", text: "{not json", expected: /is not valid JSON/ },
+    { reason: "newer format version", text: JSON.stringify({ ...validState(), version: 2 }), expected: /format version 2, newer than this keyform/ },
+    { reason: "missing lineage", text: JSON.stringify({ ...validState(), lineage: undefined }), expected: /must have required property 'lineage'/ },
+    { reason: "serial is a string", text: JSON.stringify({ ...validState(), serial: "3" }), expected: /\/serial must be integer/ },
+    {
+      reason: "unknown attribute in a resource",
+      text: JSON.stringify({ ...validState(), resources: [{ ...resource, extra: 1 }] }),
+      expected: /\/resources\/0 must NOT have additional properties/,
+    },
+    {
+      reason: "address of another resource type",
+      text: JSON.stringify({ ...validState(), resources: [{ ...resource, address: "aws_instance.x" }] }),
+      expected: /\/resources\/0\/address must match pattern/,
+    },
+  ])("rejects $reason, naming the file and changing nothing", async ({ text, expected }) => {
+    writeFileSync(file, text);
+    const error = await readStateFile(file).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StateFileError);
+    expect((error as Error).message).toContain(file);
+    expect((error as Error).message).toMatch(expected);
+    expect(readFileSync(file, "utf8")).toBe(text);
+  });
+});
+
+describe("state store", () => {
+  it("bumps serial on every durable write and keeps resources sorted", async () => {
+    const store = createStateStore(file, newState());
+    await store.update((draft) => void draft.resources.set("keyform_api_key.z", { ...resource, address: "keyform_api_key.z" }));
+    await store.update((draft) => void draft.resources.set("keyform_api_key.a", { ...resource, address: "keyform_api_key.a" }));
+    const onDisk = await readStateFile(file);
+    expect(onDisk?.serial).toBe(2);
+    expect(onDisk?.resources.map((entry) => entry.address)).toEqual(["keyform_api_key.a", "keyform_api_key.z"]);
+    expect(store.writeCount).toBe(2);
+  });
+
+  it("groups concurrent updates into fewer writes, each update durable when it resolves", async () => {
+    const store = createStateStore(file, newState());
+    await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        store.update((draft) => void draft.resources.set(`keyform_api_key.k${index}`, { ...resource, address: `keyform_api_key.k${index}` })),
+      ),
+    );
+    const onDisk = await readStateFile(file);
+    expect(onDisk?.resources).toHaveLength(20);
+    expect(store.writeCount).toBeLessThan(20);
+    expect(onDisk?.serial).toBe(store.writeCount);
+  });
+
+  it("refuses to overwrite a state of another lineage", async () => {
+    const other = validState();
+    await writeStateFileDurably(file, other);
+    const store = createStateStore(file, newState());
+    const error = await store.update(() => undefined).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StateFileError);
+    expect((error as Error).message).toContain(`belongs to lineage ${other.lineage}`);
+    expect(await readStateFile(file)).toEqual(other);
+  });
+});
+
+describe("state lock", () => {
+  it("a second lock on the same state fails naming the owner", async () => {
+    const first = await acquireStateLock(file, "apply");
+    const error = await acquireStateLock(file, "apply").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StateLockedError);
+    expect((error as StateLockedError).stale).toBe(false);
+    expect((error as Error).message).toContain(`pid ${process.pid} on ${hostname()}`);
+    expect((error as Error).message).toContain(`command "apply"`);
+    await first.release();
+    const again = await acquireStateLock(file, "apply");
+    await again.release();
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it("a stale lock (dead pid on this host) is reported with its owner; --force-unlock removes only that", async () => {
+    const child = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+    const deadPid = Number(child.stdout);
+    const owner = { pid: deadPid, host: hostname(), user: "someone", command: "apply", started_at: "2026-01-01T00:00:00.000Z" };
+    writeFileSync(`${file}.lock`, JSON.stringify(owner));
+    const error = await acquireStateLock(file, "apply").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StateLockedError);
+    expect((error as StateLockedError).stale).toBe(true);
+    expect((error as Error).message).toContain(`pid ${deadPid} on ${hostname()}, user someone`);
+    expect((error as Error).message).toContain("force-unlock");
+    const lock = await acquireStateLock(file, "apply", { forceUnlockStale: true });
+    expect(JSON.parse(readFileSync(`${file}.lock`, "utf8")).pid).toBe(process.pid);
+    await lock.release();
+  });
+
+  it("forceUnlockStale never removes a live lock; force-unlock removes any and names the owner", async () => {
+    const live = { pid: process.pid, host: hostname(), user: "me", command: "apply", started_at: "2026-01-01T00:00:00.000Z" };
+    writeFileSync(`${file}.lock`, JSON.stringify(live));
+    const error = await acquireStateLock(file, "apply", { forceUnlockStale: true }).catch((caught: unknown) => caught);
+    expect((error as StateLockedError).stale).toBe(false);
+    expect(await forceUnlock(file)).toEqual({ removed: true, owner: live });
+    expect(await forceUnlock(file)).toEqual({ removed: false, owner: null });
+  });
+});
