@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TerraformVariable } from "cdktf";
-import { KeyformProvider, RotatingApiKey, type RotatingApiKeyConfig } from "../../constructs/index.js";
+import { Testing, TerraformVariable } from "cdktf";
+import { ApiKey, KeyformProvider, RotatingApiKey, type RotatingApiKeyConfig } from "../../constructs/index.js";
 import { synthesize, testStack, validationError } from "./synth-helpers.js";
 
 const ACCOUNT = "ajedemo0000000000003";
@@ -20,6 +20,16 @@ describe("RotatingApiKey", () => {
         },
       },
     });
+  });
+
+  it("matches with cdktf's Testing helpers", () => {
+    const stack = testStack();
+    new KeyformProvider(stack, "keyform");
+    new RotatingApiKey(stack, "deploy", { serviceAccountId: ACCOUNT, rotationDays: 7 });
+    const synthesized = Testing.synth(stack, true);
+    expect(Testing.toHaveResourceWithProperties(synthesized, ApiKey.tfResourceType, { rotate_after: "7d", lifecycle: { create_before_destroy: true } })).toBe(true);
+    expect(Testing.toHaveResourceWithProperties(synthesized, ApiKey.tfResourceType, { rotate_after: "90d" })).toBe(false);
+    expect(Testing.toHaveProviderWithProperties(synthesized, "keyform", {})).toBe(true);
   });
 
   it("rotates every 90 days by default", () => {
