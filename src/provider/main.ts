@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { checkHandshakeEnvironment, handshakeLine } from "./handshake.js";
+import type { ServerCertificate } from "./certificate.js";
+
+/**
+ * Entry point of terraform-provider-keyform (bin/terraform-provider-keyform.js). Start-up
+ * order is tuned for speed (Terraform starts the provider about four times per apply): the
+ * certificate is minted in a worker thread while this thread loads grpc-js and the handlers;
+ * the API connection is opened only by the first RPC that needs it. stdout carries only the
+ * handshake line; logs go to stderr (KEYFORM_TRACE=provider).
+ */
+async function main(): Promise<void> {
+  const check = checkHandshakeEnvironment(process.env);
+  if (!check.ok) {
+    process.stderr.write(check.message);
+    process.exitCode = 1;
+    return;
+  }
+  const certificate = check.tls ? mintInWorker() : undefined;
+  // Keep the promise observed so that a failure surfaces where it is awaited, not as unhandled.
+  certificate?.catch(() => undefined);
+  const [{ startPluginServer }, { createProviderHandlers }, { loadProviderSchemas }, { createProviderContext }, { createTracer }] = await Promise.all([
+    import("./plugin-server.js"),
+    import("./provider-service.js"),
+    import("./provider-schema.js"),
+    import("./provider-context.js"),
+    import("../client/trace.js"),
+  ]);
+  const trace = createTracer("provider");
+  const context = createProviderContext(trace);
+  let schemas;
+  try {
+    schemas = loadProviderSchemas();
+  } catch (error) {
+    schemas = error as Error;
+    trace(schemas.message);
+  }
+  const socketDirectory = mkdtempSync(join(tmpdir(), "keyform-plugin-"));
+  const removeSocketDirectory = () => rmSync(socketDirectory, { recursive: true, force: true });
+  process.on("exit", removeSocketDirectory);
+  const socketPath = join(socketDirectory, "plugin.sock");
+  let stopping = false;
+  const stop = async (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    trace(`stopping: ${reason}`);
+    const forced = setTimeout(() => process.exit(0), 2000);
+    forced.unref();
+    await context.close().catch((error: unknown) => trace(`close failed: ${(error as Error).message}`));
+    server.tryShutdown(() => process.exit(0));
+  };
+  const identity: ServerCertificate | undefined = certificate ? await certificate : undefined;
+  const server = await startPluginServer({
+    socketPath,
+    handlers: createProviderHandlers(schemas, context),
+    ...(identity
+      ? { tls: { certificatePem: identity.certificatePem, privateKeyPem: identity.privateKeyPem, ...(check.ok && check.clientCertificatePem ? { clientCertificatePem: check.clientCertificatePem } : {}) } }
+      : {}),
+    onShutdown: () => void stop("Shutdown"),
+    trace,
+  });
+  // go-plugin servers ignore interrupts: Terraform forwards Ctrl-C and then calls StopProvider.
+  process.on("SIGINT", () => trace("SIGINT ignored"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.stdout.write(handshakeLine(socketPath, identity?.certificateDer));
+  trace(`listening on ${socketPath} (${identity ? "mTLS" : "plaintext"})`);
+}
+
+function mintInWorker(): Promise<ServerCertificate> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./certificate-worker.js", import.meta.url));
+    worker.once("message", (message: { certificate?: ServerCertificate; error?: string }) => {
+      void worker.terminate();
+      if (message.certificate) resolve(message.certificate);
+      else reject(new Error(`cannot mint the plugin's TLS certificate: ${message.error ?? "unknown error"}`));
+    });
+    worker.once("error", reject);
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`terraform-provider-keyform: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,108 @@
+import { appendFileSync } from "node:fs";
+import type { ApiKeyClient } from "../client/types.js";
+import type { Connection } from "../embedded/index.js";
+import { ENVIRONMENT_VARIABLES, settingsFromEnvironment } from "../embedded/settings.js";
+import type { ConnectionSettings, SettingName } from "../embedded/settings.js";
+import type { TerraformObject } from "./dynamic-value.js";
+import { UNKNOWN } from "./dynamic-value.js";
+import type { Tracer } from "../client/trace.js";
+
+/**
+ * What one provider process knows across RPCs: the settings ConfigureProvider resolved and the
+ * connection, opened lazily by the first RPC that needs the API (so that `terraform plan`
+ * with nothing to refresh never connects, and start-up stays fast).
+ */
+export interface ProviderContext {
+  /**
+   * Records the provider block's settings over the KEYFORM_* environment; connects nothing.
+   * @throws ConnectionSettingsError for a malformed environment variable.
+   */
+  configure(config: TerraformObject | null): void;
+  /** The API client; connects on first use. @throws ApiError or ConnectionSettingsError. */
+  client(): Promise<ApiKeyClient>;
+  /** What the client talks to, for messages (never a credential); undefined before connecting. */
+  readonly endpointDescription: string | undefined;
+  /** Records an Update RPC's mask, for KEYFORM_RPC_COUNTS_FILE. */
+  recordUpdateMask(paths: readonly string[]): void;
+  /** Closes the connection (embedded store included) and writes the RPC counts file if asked. */
+  close(): Promise<void>;
+  readonly trace: Tracer;
+}
+
+/** Provider block attribute -> connection setting, and how the setting is named in messages. */
+const SETTING_ATTRIBUTES = {
+  endpoint: "endpoint",
+  token: "token",
+  apiKey: "api_key",
+  caFile: "ca_file",
+  insecure: "insecure",
+  dataDir: "data_dir",
+} as const;
+
+/**
+ * Merges the provider block over the KEYFORM_* environment: a non-null, known attribute wins.
+ * Pure apart from reading `env` through settingsFromEnvironment.
+ */
+export function mergeProviderSettings(config: TerraformObject | null, environment: ConnectionSettings): ConnectionSettings {
+  const settings: Record<string, unknown> = { ...environment };
+  const names: Record<string, string> = {};
+  for (const [setting, attribute] of Object.entries(SETTING_ATTRIBUTES)) {
+    const value = config?.[attribute];
+    names[setting] = `${attribute} (or ${ENVIRONMENT_VARIABLES[setting as SettingName]})`;
+    if (value === null || value === undefined || value === UNKNOWN) continue;
+    settings[setting] = value;
+  }
+  return { ...(settings as ConnectionSettings), names };
+}
+
+/**
+ * Creates the context. `KEYFORM_RPC_COUNTS_FILE=<path>` makes close() append one JSON line
+ * `{"pid":..,"rpcs":{"ApiKeyService/Get":n},"updateMasks":[["description"]]}`: how the
+ * benches and tests count the RPCs a terraform run made across its provider processes.
+ */
+export function createProviderContext(trace: Tracer, env: NodeJS.ProcessEnv = process.env): ProviderContext {
+  let settings: ConnectionSettings | undefined;
+  let connection: Promise<Connection> | undefined;
+  let description: string | undefined;
+  const updateMasks: string[][] = [];
+
+  async function open(): Promise<Connection> {
+    const { connect } = await import("../embedded/index.js");
+    const resolved = settings ?? mergeProviderSettings(null, settingsFromEnvironment(env));
+    const opened = await connect(resolved);
+    description = opened.description;
+    trace(`connected to ${opened.description}`);
+    return opened;
+  }
+
+  return {
+    trace,
+    get endpointDescription() {
+      return description;
+    },
+    configure(config) {
+      settings = mergeProviderSettings(config, settingsFromEnvironment(env));
+    },
+    async client() {
+      connection ??= open();
+      try {
+        return (await connection).client;
+      } catch (error) {
+        connection = undefined;
+        throw error;
+      }
+    },
+    recordUpdateMask(paths) {
+      updateMasks.push([...paths]);
+    },
+    async close() {
+      const opened = connection ? await connection.catch(() => undefined) : undefined;
+      const countsFile = env.KEYFORM_RPC_COUNTS_FILE;
+      if (countsFile) {
+        const rpcs = opened ? Object.fromEntries(opened.client.rpcCounts) : {};
+        appendFileSync(countsFile, `${JSON.stringify({ pid: process.pid, rpcs, updateMasks })}\n`);
+      }
+      await opened?.close();
+    },
+  };
+}
