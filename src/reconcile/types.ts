@@ -134,7 +134,9 @@ export type ChangeReason =
   | "rotation_due"
   | "removed_from_config"
   | "not_declared_in_exclusive_account"
-  | "pending_create_unresolved";
+  | "pending_create_unresolved"
+  /** The old key of a create_before_destroy replacement, still to be deleted. */
+  | "deposed";
 
 /** Plain attribute values shown as before/after (never a secret value: secrets are redacted). */
 export type ShownValues = Readonly<Record<string, unknown>>;
@@ -143,7 +145,8 @@ export interface ResourceChange {
   /** Address; keys deleted because an exclusive account does not declare them get `keyform_api_key.unmanaged["<id>"]`. */
   readonly address: string;
   readonly actions: Actions;
-  readonly reason: ChangeReason;
+  /** Why the change is planned; null only for a no-op. */
+  readonly reason: ChangeReason | null;
   readonly service_account_id: string;
   /** Existing key this change updates, deletes or replaces; null for a create. */
   readonly key_id: string | null;
@@ -157,7 +160,17 @@ export interface ResourceChange {
   readonly replace_paths: readonly string[];
   /** The desired configuration to create/update to (null for deletes). */
   readonly config: ApiKeyConfig | null;
+  /**
+   * Set on the delete of a deposed key (an old key left by a create_before_destroy replace):
+   * its id, equal to key_id. The change's address is the owning resource's address.
+   */
+  readonly deposed?: string;
 }
+
+/** Stands for a secret in before/after values: the secret itself never enters a plan. */
+export const SENSITIVE_VALUE = "(sensitive value)";
+/** Stands for an age-encrypted secret (ciphertext is not secret, but long and useless to show). */
+export const ENCRYPTED_VALUE = "(encrypted)";
 
 /** A difference between the state file and what the API reports, found by refresh. */
 export interface Drift {

@@ -1,0 +1,125 @@
+import { apiKeyResource, configurableAttributes, validateApiKeyArguments, validateServiceAccountId } from "../../resource/index.js";
+import type { ApiKeyConfig, DesiredKey, DesiredKeyListing, Lifecycle } from "../types.js";
+import { USE_CDKTF_DEPLOY } from "./load-error.js";
+import type { Located } from "./schema-check.js";
+import { attributePath } from "./schema-check.js";
+import { literalJson } from "./template.js";
+
+type Json = Record<string, unknown>;
+
+const KEY_ARGUMENTS = configurableAttributes(apiKeyResource).map((attribute) => attribute.name);
+
+/** Collects problems for one address; attributes that already have one are not checked again. */
+export class ProblemSink {
+  readonly problems: Located[] = [];
+  private readonly flagged = new Set<string>();
+  constructor(schemaProblems: readonly Located[]) {
+    for (const problem of schemaProblems) this.add(problem);
+  }
+  add(problem: Located): void {
+    this.problems.push(problem);
+    this.flagged.add(`${problem.address}\u0000${topAttribute(problem.path)}`);
+  }
+  /** True when a problem was already reported for this attribute (or the whole address). */
+  has(address: string, attribute: string): boolean {
+    return this.flagged.has(`${address}\u0000${attribute}`) || this.flagged.has(`${address}\u0000`);
+  }
+}
+
+function topAttribute(path: string): string {
+  return /^[^.[]*/.exec(path)?.[0] ?? "";
+}
+
+/** Copies literal argument values, reporting each `${...}`/`%{...}` as an unsupported expression. */
+export function literalArguments(address: string, raw: Json, names: readonly string[], sink: ProblemSink): Json {
+  const values: Json = {};
+  for (const name of names) {
+    if (!(name in raw) || sink.has(address, name)) continue;
+    let hasExpression = false;
+    values[name] = literalJson(raw[name], (path) => {
+      hasExpression = true;
+      sink.add({ address, path: attributePath([name, ...path]), message: `expressions ("\${...}") are not supported in arguments; ${USE_CDKTF_DEPLOY}` });
+    });
+    if (hasExpression) delete values[name];
+  }
+  return values;
+}
+
+/** Declared instances of a block type (`//` metadata skipped), in name order. */
+export function instancesOf(block: unknown): [string, Json][] {
+  if (block === null || typeof block !== "object") return [];
+  return Object.entries(block as Json)
+    .filter((entry): entry is [string, Json] => entry[0] !== "//" && entry[1] !== null && typeof entry[1] === "object" && !Array.isArray(entry[1]))
+    .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
+}
+
+/** One `keyform_api_key`: arguments (validated by src/resource), lifecycle, meta-arguments. */
+export function loadApiKey(name: string, raw: Json, declared: ReadonlySet<string>, sink: ProblemSink): DesiredKey {
+  const address = `${apiKeyResource.typeName}.${name}`;
+  const values = literalArguments(address, raw, KEY_ARGUMENTS, sink);
+  for (const problem of validateApiKeyArguments(values)) {
+    if (!sink.has(address, topAttribute(problem.path))) sink.add({ address, ...problem });
+  }
+  checkMetaArguments(address, raw, declared, sink);
+  const config: ApiKeyConfig = {
+    service_account_id: typeof values.service_account_id === "string" ? values.service_account_id : "",
+    description: (values.description as string | undefined) ?? null,
+    scopes: (values.scopes as string[] | undefined) ?? null,
+    expires_at: (values.expires_at as string | undefined) ?? null,
+    rotate_after: (values.rotate_after as string | undefined) ?? null,
+    keepers: (values.keepers as Record<string, string> | undefined) ?? null,
+    age_recipients: (values.age_recipients as string[] | undefined) ?? null,
+  };
+  return { address, config, lifecycle: loadLifecycle(address, raw.lifecycle, sink) };
+}
+
+function loadLifecycle(address: string, raw: unknown, sink: ProblemSink): Lifecycle {
+  const lifecycle = (raw ?? {}) as Json;
+  let ignoreChanges: Lifecycle["ignore_changes"] = [];
+  const ignored = lifecycle.ignore_changes;
+  if (typeof ignored === "string") {
+    if (ignored === "all") ignoreChanges = "all";
+    else sink.add({ address, path: "lifecycle.ignore_changes", message: `must be "all" or a list of argument names (got "${ignored}")` });
+  } else if (Array.isArray(ignored) && !sink.has(address, "lifecycle")) {
+    ignoreChanges = ignored.filter((item): item is string => typeof item === "string");
+    ignoreChanges.forEach((item, index) => {
+      if (!KEY_ARGUMENTS.includes(item)) {
+        sink.add({ address, path: `lifecycle.ignore_changes[${index}]`, message: `"${item}" is not an argument of ${apiKeyResource.typeName} (one of ${KEY_ARGUMENTS.join(", ")})` });
+      }
+    });
+  }
+  return {
+    create_before_destroy: lifecycle.create_before_destroy === true,
+    prevent_destroy: lifecycle.prevent_destroy === true,
+    ignore_changes: ignoreChanges,
+  };
+}
+
+/**
+ * depends_on is accepted and ignored: keys are independent of one another, so ordering adds
+ * nothing; but it must name things this stack declares, or the stack needs Terraform.
+ * `provider` may only name the default keyform provider (aliases are not supported).
+ */
+function checkMetaArguments(address: string, raw: Json, declared: ReadonlySet<string>, sink: ProblemSink): void {
+  if (Array.isArray(raw.depends_on) && !sink.has(address, "depends_on")) {
+    raw.depends_on.forEach((target: unknown, index) => {
+      if (typeof target === "string" && !declared.has(target)) {
+        sink.add({ address, path: `depends_on[${index}]`, message: `"${target}" is not a keyform_api_key or keyform_api_keys declared in this stack; ${USE_CDKTF_DEPLOY}` });
+      }
+    });
+  }
+  if (typeof raw.provider === "string" && raw.provider !== "keyform") {
+    sink.add({ address, path: "provider", message: `provider aliases ("${raw.provider}") are not supported; ${USE_CDKTF_DEPLOY}` });
+  }
+}
+
+/** One `keyform_api_keys` data source. */
+export function loadListing(name: string, raw: Json, declared: ReadonlySet<string>, sink: ProblemSink): DesiredKeyListing {
+  const address = `data.keyform_api_keys.${name}`;
+  const values = literalArguments(address, raw, ["service_account_id"], sink);
+  if (!sink.has(address, "service_account_id")) {
+    for (const problem of validateServiceAccountId(values.service_account_id)) sink.add({ address, ...problem });
+  }
+  checkMetaArguments(address, raw, declared, sink);
+  return { address, service_account_id: typeof values.service_account_id === "string" ? values.service_account_id : "" };
+}

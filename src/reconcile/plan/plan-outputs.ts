@@ -1,0 +1,57 @@
+import type { Actions, DesiredOutput, DesiredState, ResourceChange, StateFile } from "../types.js";
+import { compareText } from "./compare.js";
+
+type OutputChanges = Record<string, { readonly actions: Actions; readonly sensitive: boolean }>;
+
+/**
+ * Output changes, by name in code-unit order: create (not in state), delete (no longer
+ * declared), update (its value or sensitivity will differ after apply), otherwise no-op.
+ * A reference changes when its attribute is unknown after the change or differs between
+ * before and after; a `keyform_api_keys` listing changes when any key of its account changes.
+ */
+export function planOutputs(desired: DesiredState, state: StateFile | null, changes: readonly ResourceChange[]): OutputChanges {
+  const prior = state?.outputs ?? {};
+  const changeByAddress = new Map(changes.filter((change) => change.deposed === undefined).map((change) => [change.address, change]));
+  const listingAccounts = new Map(desired.listings.map((listing) => [listing.address, listing.service_account_id]));
+  const changedAccounts = new Set(changes.filter((change) => change.actions[0] !== "no-op").map((change) => change.service_account_id));
+  const result: OutputChanges = {};
+  const names = [...new Set([...desired.outputs.map((output) => output.name), ...Object.keys(prior)])].sort(compareText);
+  for (const name of names) {
+    const output = desired.outputs.find((candidate) => candidate.name === name);
+    const before = prior[name];
+    if (!output) {
+      result[name] = { actions: ["delete"], sensitive: before?.sensitive ?? false };
+      continue;
+    }
+    const changed = before === undefined ? true : before.sensitive !== output.sensitive || valueChanges(output, before.value, changeByAddress, listingAccounts, changedAccounts);
+    result[name] = { actions: before === undefined ? ["create"] : changed ? ["update"] : ["no-op"], sensitive: output.sensitive };
+  }
+  return result;
+}
+
+function valueChanges(
+  output: DesiredOutput,
+  priorValue: unknown,
+  changeByAddress: ReadonlyMap<string, ResourceChange>,
+  listingAccounts: ReadonlyMap<string, string>,
+  changedAccounts: ReadonlySet<string>,
+): boolean {
+  const value = output.value;
+  if (value.kind === "literal") return canonicalJson(value.json) !== canonicalJson(priorValue);
+  const account = listingAccounts.get(value.address);
+  if (account !== undefined) return changedAccounts.has(account);
+  const change = changeByAddress.get(value.address);
+  if (!change || change.actions[0] === "no-op") return false;
+  if (change.after_unknown[value.attribute] === true) return true;
+  return canonicalJson(change.before?.[value.attribute] ?? null) !== canonicalJson(change.after?.[value.attribute] ?? null);
+}
+
+/** JSON with object keys sorted, so that equal values compare equal whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([left], [right]) => compareText(left, right));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
