@@ -4,7 +4,9 @@ import { file_google_protobuf_empty } from "@bufbuild/protobuf/wkt";
 import { Option } from "commander";
 import type { Command } from "commander";
 import { stringify as yamlStringify } from "yaml";
+import { file_yandex_cloud_iam_v1_api_key } from "../gen/yandex/cloud/iam/v1/api_key_pb.js";
 import { file_yandex_cloud_iam_v1_api_key_service } from "../gen/yandex/cloud/iam/v1/api_key_service_pb.js";
+import { file_yandex_cloud_iam_v1_service_account } from "../gen/yandex/cloud/iam/v1/service_account_pb.js";
 import { file_yandex_cloud_iam_v1_service_account_service } from "../gen/yandex/cloud/iam/v1/service_account_service_pb.js";
 
 export type OutputFormat = "text" | "json" | "yaml";
@@ -16,7 +18,9 @@ export function addFormatOption(command: Command): Command {
 
 /** Every message type an Operation's Any fields may hold, so that JSON shows them unpacked. */
 const registry = createRegistry(
+  file_yandex_cloud_iam_v1_api_key,
   file_yandex_cloud_iam_v1_api_key_service,
+  file_yandex_cloud_iam_v1_service_account,
   file_yandex_cloud_iam_v1_service_account_service,
   file_google_protobuf_empty,
 );
