@@ -21,6 +21,7 @@ export interface StackJson {
  * cdk.tf.json. Throws with the app's stderr when synthesis fails.
  */
 export function synthesizeExample(name: string, outDir: string): StackJson {
+  fs.mkdirSync(outDir, { recursive: true });
   execFileSync(process.execPath, ["--import", "tsx", path.join("examples", name, "main.ts")], {
     cwd: repoRoot,
     // The age example reads KEYFORM_AGE_RECIPIENT; the tests use its built-in recipient.
