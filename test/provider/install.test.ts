@@ -1,0 +1,46 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { cliConfiguration, installProvider, terraformPlatform, wrapperScript } from "../../src/provider/install.js";
+
+const directory = mkdtempSync(join(tmpdir(), "keyform-install-"));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+describe("terraformPlatform", () => {
+  it.each([
+    { reason: "linux x64", platform: "linux", arch: "x64", want: "linux_amd64" },
+    { reason: "mac arm", platform: "darwin", arch: "arm64", want: "darwin_arm64" },
+  ] as const)("$reason", ({ platform, arch, want }) => {
+    expect(terraformPlatform(platform, arch)).toBe(want);
+  });
+});
+
+describe("installProvider", () => {
+  const providerMain = join(directory, "built main.js");
+  writeFileSync(providerMain, "");
+  const result = installProvider({ mirrorDirectory: join(directory, "mirror"), cliConfigFile: join(directory, "tf.rc"), nodePath: "/usr/bin/node", providerMain });
+
+  it("writes the wrapper where an unpacked filesystem mirror has it, executable, exec'ing node", () => {
+    expect(result.executablePath).toBe(join(directory, "mirror", "keyform.dev/keyform/keyform/0.1.0", terraformPlatform(), "terraform-provider-keyform"));
+    expect(readFileSync(result.executablePath, "utf8")).toBe(wrapperScript("/usr/bin/node", providerMain));
+    expect(readFileSync(result.executablePath, "utf8")).toContain(`exec /usr/bin/node '${providerMain}' "$@"\n`);
+    expect(statSync(result.executablePath).mode & 0o777).toBe(0o755);
+  });
+
+  it("writes a CLI config with only the mirror, and prints the exports", () => {
+    expect(readFileSync(result.cliConfigFile, "utf8")).toBe(cliConfiguration(join(directory, "mirror")));
+    expect(readFileSync(result.cliConfigFile, "utf8")).not.toMatch(/direct|network_mirror|dev_overrides/);
+    expect(result.environment).toEqual([`export TF_CLI_CONFIG_FILE=${join(directory, "tf.rc")}`, "export CHECKPOINT_DISABLE=1"]);
+  });
+
+  it("leaves unchanged files untouched so that lock hashes stay valid", () => {
+    const before = statSync(result.executablePath).mtimeMs;
+    installProvider({ mirrorDirectory: join(directory, "mirror"), cliConfigFile: join(directory, "tf.rc"), nodePath: "/usr/bin/node", providerMain });
+    expect(statSync(result.executablePath).mtimeMs).toBe(before);
+  });
+
+  it("refuses when the provider is not built", () => {
+    expect(() => installProvider({ mirrorDirectory: directory, cliConfigFile: join(directory, "x.rc"), providerMain: join(directory, "missing.js") })).toThrow("run `npm run build` first");
+  });
+});
