@@ -63,4 +63,23 @@ describe("examples synthesize", () => {
     });
     expect(Object.keys(readStack(outDir, "basic").resource.keyform_api_key).sort()).toEqual(["app_backend", "app_reporting"]);
   });
+
+  it("the synthesized required_providers entry is accepted by `terraform init` (offline, filesystem mirror)", () => {
+    const outDir = path.join(tempRoot, "terraform-init");
+    synthesizeExample("basic", outDir);
+    // init only installs the provider, it never starts it: a placeholder executable suffices.
+    const mirror = path.join(tempRoot, "mirror");
+    const providerDir = path.join(mirror, "keyform.dev/keyform/keyform/0.1.0/linux_amd64");
+    fs.mkdirSync(providerDir, { recursive: true });
+    fs.writeFileSync(path.join(providerDir, "terraform-provider-keyform"), "#!/bin/sh\nexit 1\n", { mode: 0o755 });
+    const cliConfig = path.join(tempRoot, "terraform.rc");
+    fs.writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["keyform.dev/*/*"]\n  }\n}\n`);
+    execFileSync("terraform", ["init", "-input=false", "-no-color"], {
+      cwd: path.join(outDir, "stacks/basic"),
+      env: { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: "1" },
+      stdio: "pipe",
+    });
+    const lock = fs.readFileSync(path.join(outDir, "stacks/basic/.terraform.lock.hcl"), "utf8");
+    expect(lock).toMatch(/provider "keyform\.dev\/keyform\/keyform" \{\s+version\s+= "0\.1\.0"/);
+  });
 });
