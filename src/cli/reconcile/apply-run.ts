@@ -1,0 +1,78 @@
+import type { ApiKeyClient } from "../../client/types.js";
+import type { ApplyResult, RecoveryResult } from "../../reconcile/apply/index.js";
+import type { StateStore } from "../../reconcile/state/index.js";
+import type { DesiredState, ResourceChange } from "../../reconcile/types.js";
+import { ExitError } from "../exit-error.js";
+
+/** Parses --parallelism (a positive integer, default 16). */
+export function parallelismOf(text: string | undefined): number {
+  if (text === undefined) return 16;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 1000) throw new ExitError(`--parallelism must be an integer from 1 to 1000 (got "${text}")`);
+  return value;
+}
+
+/** Resolves what an interrupted apply left behind (pending creates, deposed keys), with progress on stderr. */
+export async function recover(client: ApiKeyClient, store: StateStore): Promise<RecoveryResult> {
+  const { recoverInterruptedWork, progressFor } = await import("../../reconcile/apply/index.js");
+  return recoverInterruptedWork(client, store, progressFor());
+}
+
+/**
+ * Applies `changes`, then evaluates and records the outputs (listings are listed again, so
+ * that they show the keys as they are now). Prints Terraform's summary line and the outputs
+ * (sensitive ones masked) to stdout, and every failed change to stderr.
+ * @throws ExitError (exit 1) when any change or recovery step failed; the rest was applied.
+ */
+export async function applyAndRecord(options: {
+  client: ApiKeyClient;
+  store: StateStore;
+  desired: DesiredState;
+  changes: readonly ResourceChange[];
+  parallelism: number;
+  recovery: RecoveryResult;
+  verb?: "Apply" | "Destroy";
+}): Promise<ApplyResult> {
+  const { applyChanges, progressFor } = await import("../../reconcile/apply/index.js");
+  const { refreshAccounts } = await import("../../reconcile/refresh.js");
+  const { evaluateOutputs, listingValues } = await import("../../reconcile/outputs.js");
+  const { client, store, desired } = options;
+  const result = await applyChanges(client, store, options.changes, {
+    parallelism: options.parallelism,
+    progress: progressFor(),
+    resolvedAddresses: options.recovery.resolvedAddresses,
+    protectedKeyIds: options.recovery.recoveredKeyIds,
+  });
+  const listingAccounts = [...new Set(desired.listings.map((listing) => listing.service_account_id))];
+  const observation = await refreshAccounts(client, listingAccounts);
+  const { values, problems } = evaluateOutputs(desired.outputs, store.current(), listingValues(desired, observation));
+  await store.update((draft) => {
+    draft.outputs = values;
+  });
+  const errors = [...options.recovery.errors, ...result.errors];
+  const verb = options.verb ?? "Apply";
+  if (errors.length === 0) {
+    process.stdout.write(`\n${verb} complete! Resources: ${result.added} added, ${result.changed} changed, ${result.destroyed} destroyed.\n`);
+  } else {
+    process.stdout.write(`\n${verb} finished with errors. Resources: ${result.added} added, ${result.changed} changed, ${result.destroyed} destroyed.\n`);
+  }
+  await printOutputs(values);
+  for (const problem of problems) process.stderr.write(`Warning: ${problem}\n`);
+  if (errors.length > 0) {
+    for (const error of errors) process.stderr.write(`Error: ${error.address}: ${error.message}\n`);
+    throw new ExitError(`${errors.length} change(s) failed; the others were applied and recorded in ${store.file}`);
+  }
+  return result;
+}
+
+/** `Outputs:` block as Terraform prints it after apply, sensitive values masked. */
+export async function printOutputs(values: Readonly<Record<string, { value: unknown; sensitive: boolean }>>): Promise<void> {
+  const { SENSITIVE_PLACEHOLDER } = await import("../../reconcile/outputs.js");
+  const names = Object.keys(values).sort();
+  if (names.length === 0) return;
+  process.stdout.write("\nOutputs:\n\n");
+  for (const name of names) {
+    const output = values[name] as { value: unknown; sensitive: boolean };
+    process.stdout.write(`${name} = ${output.sensitive ? SENSITIVE_PLACEHOLDER : JSON.stringify(output.value)}\n`);
+  }
+}
