@@ -45,6 +45,36 @@ export function addConnectionOptions(command: Command): Command {
     .addOption(new Option("--api-key <secret>").hideHelp());
 }
 
+/** Output formats of commands that print API objects. */
+export type OutputFormat = "text" | "json" | "yaml";
+
+/**
+ * Adds `--format text|json|yaml` (default text), as `yc` has it. Lives here rather than in
+ * output-format.ts so that registering commands does not load protobuf and yaml (--help stays fast).
+ */
+export function addFormatOption(command: Command): Command {
+  return command.addOption(new Option("--format <format>", "output format").choices(["text", "json", "yaml"]).default("text"));
+}
+
+/** A subcommand of `parent` that talks to the API: connection options plus --format. */
+export function addApiCommand(parent: Command, name: string, description: string): Command {
+  return addFormatOption(addConnectionOptions(parent.command(name).description(description)));
+}
+
+/**
+ * The id of the object a command acts on, given as the positional argument or `--id` (as `yc`
+ * accepts both).
+ * @throws ExitError when neither is given, or both differ; `noun` names the object.
+ */
+export function resourceIdOf(positional: string | undefined, flagId: string | undefined, noun: string): string {
+  if (positional !== undefined && flagId !== undefined && positional !== flagId) {
+    throw new ExitError(`the ${noun} id is given twice, differently (argument "${positional}", --id "${flagId}"); give it once`);
+  }
+  const id = (positional ?? flagId ?? "").trim();
+  if (!id) throw new ExitError(`missing ${noun} id: give it as an argument or with --id`);
+  return id;
+}
+
 /**
  * The settings of the connection: environment first, flags over it. A credential given by
  * flag replaces both credential variables, so that `--api-key-file` works while KEYFORM_TOKEN

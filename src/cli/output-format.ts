@@ -1,20 +1,16 @@
 import { createRegistry, toJson } from "@bufbuild/protobuf";
 import type { DescMessage, JsonValue, MessageShape } from "@bufbuild/protobuf";
 import { file_google_protobuf_empty } from "@bufbuild/protobuf/wkt";
-import { Option } from "commander";
-import type { Command } from "commander";
 import { stringify as yamlStringify } from "yaml";
 import { file_yandex_cloud_iam_v1_api_key } from "../gen/yandex/cloud/iam/v1/api_key_pb.js";
 import { file_yandex_cloud_iam_v1_api_key_service } from "../gen/yandex/cloud/iam/v1/api_key_service_pb.js";
 import { file_yandex_cloud_iam_v1_service_account } from "../gen/yandex/cloud/iam/v1/service_account_pb.js";
 import { file_yandex_cloud_iam_v1_service_account_service } from "../gen/yandex/cloud/iam/v1/service_account_service_pb.js";
 
-export type OutputFormat = "text" | "json" | "yaml";
+import type { OutputFormat } from "./connection.js";
 
-/** Adds `--format text|json|yaml` (default text), as `yc` has it. */
-export function addFormatOption(command: Command): Command {
-  return command.addOption(new Option("--format <format>", "output format").choices(["text", "json", "yaml"]).default("text"));
-}
+export { addFormatOption } from "./connection.js";
+export type { OutputFormat };
 
 /** Every message type an Operation's Any fields may hold, so that JSON shows them unpacked. */
 const registry = createRegistry(

@@ -1,9 +1,7 @@
 import type { Command } from "commander";
-import { addConnectionOptions, withConnection } from "../connection.js";
-import type { ConnectionFlags } from "../connection.js";
+import { addApiCommand, resourceIdOf, withConnection } from "../connection.js";
+import type { ConnectionFlags, OutputFormat } from "../connection.js";
 import { ExitError } from "../exit-error.js";
-import { addFormatOption } from "../output-format.js";
-import type { OutputFormat } from "../output-format.js";
 
 interface KeyFlags extends ConnectionFlags {
   format: OutputFormat;
@@ -32,7 +30,7 @@ const FIELD_FLAGS = {
  */
 export function register(program: Command): void {
   const apiKey = program.command("api-key").description("Manage API keys of service accounts");
-  const command = (name: string, description: string) => addFormatOption(addConnectionOptions(apiKey.command(name).description(description)));
+  const command = (name: string, description: string) => addApiCommand(apiKey, name, description);
 
   command("list", "List the API keys of a service account (all pages)")
     .option("--service-account-id <id>", "service account whose keys to list (default: the caller's own, with an API key credential)")
@@ -41,7 +39,7 @@ export function register(program: Command): void {
   command("get", "Show one API key (never its secret)")
     .argument("[id]", "API key id (or --id)")
     .option("--id <id>", "API key id")
-    .action((id: string | undefined, flags: KeyFlags) => getKey(keyIdOf(id, flags), flags));
+    .action((id: string | undefined, flags: KeyFlags) => getKey(resourceIdOf(id, flags.id, "API key"), flags));
 
   command("create", "Create an API key and print its secret (shown only this once)")
     .option("--service-account-id <id>", "owner of the key (default: the caller's own, with an API key credential)")
@@ -59,27 +57,18 @@ export function register(program: Command): void {
     .option("--expires-at <time>", "new expiry, RFC 3339")
     .option("--update-mask <paths>", "comma-separated paths to change (description,scopes,expires_at); default: the flags given. A path without its flag clears the field")
     .option("--idempotency-key <key>", "makes a retried update safe")
-    .action((id: string | undefined, flags: KeyFlags) => updateKey(keyIdOf(id, flags), flags));
+    .action((id: string | undefined, flags: KeyFlags) => updateKey(resourceIdOf(id, flags.id, "API key"), flags));
 
   command("delete", "Delete an API key")
     .argument("[id]", "API key id (or --id)")
     .option("--id <id>", "API key id")
     .option("--idempotency-key <key>", "makes a retried delete safe")
-    .action((id: string | undefined, flags: KeyFlags) => deleteKey(keyIdOf(id, flags), flags));
+    .action((id: string | undefined, flags: KeyFlags) => deleteKey(resourceIdOf(id, flags.id, "API key"), flags));
 
   command("list-operations", "List the operations (updates, deletion) of an API key")
     .argument("[id]", "API key id (or --id)")
     .option("--id <id>", "API key id")
-    .action((id: string | undefined, flags: KeyFlags) => listOperations(keyIdOf(id, flags), flags));
-}
-
-function keyIdOf(positional: string | undefined, flags: KeyFlags): string {
-  if (positional !== undefined && flags.id !== undefined && positional !== flags.id) {
-    throw new ExitError(`the API key id is given twice, differently (argument "${positional}", --id "${flags.id}"); give it once`);
-  }
-  const id = (positional ?? flags.id ?? "").trim();
-  if (!id) throw new ExitError("missing API key id: give it as an argument or with --id");
-  return id;
+    .action((id: string | undefined, flags: KeyFlags) => listOperations(resourceIdOf(id, flags.id, "API key"), flags));
 }
 
 const keyColumns = async () => {

@@ -1,10 +1,8 @@
 import type { Command } from "commander";
-import { addConnectionOptions, withConnection } from "../connection.js";
-import type { ConnectionFlags } from "../connection.js";
+import { addApiCommand, resourceIdOf, withConnection } from "../connection.js";
+import type { ConnectionFlags, OutputFormat } from "../connection.js";
 import type { Connection } from "../../embedded/index.js";
 import { ExitError } from "../exit-error.js";
-import { addFormatOption } from "../output-format.js";
-import type { OutputFormat } from "../output-format.js";
 
 interface AccountFlags extends ConnectionFlags {
   format: OutputFormat;
@@ -33,7 +31,7 @@ const FIELD_FLAGS = {
  */
 export function register(program: Command): void {
   const account = program.command("service-account").description("Manage service accounts (admin token required)");
-  const command = (name: string, description: string) => addFormatOption(addConnectionOptions(account.command(name).description(description)));
+  const command = (name: string, description: string) => addApiCommand(account, name, description);
 
   command("create", "Create a service account")
     .option("--name <name>", "name: lowercase letters, digits and dashes, starting with a letter")
@@ -51,22 +49,13 @@ export function register(program: Command): void {
   command("get", "Show one service account")
     .argument("[id]", "service account id (or --id)")
     .option("--id <id>", "service account id")
-    .action((id: string | undefined, flags: AccountFlags) => getAccount(accountIdOf(id, flags), flags));
+    .action((id: string | undefined, flags: AccountFlags) => getAccount(resourceIdOf(id, flags.id, "service account"), flags));
 
   command("delete", "Delete a service account and all of its API keys")
     .argument("[id]", "service account id (or --id)")
     .option("--id <id>", "service account id")
     .option("--idempotency-key <key>", "makes a retried delete safe")
-    .action((id: string | undefined, flags: AccountFlags) => deleteAccount(accountIdOf(id, flags), flags));
-}
-
-function accountIdOf(positional: string | undefined, flags: AccountFlags): string {
-  if (positional !== undefined && flags.id !== undefined && positional !== flags.id) {
-    throw new ExitError(`the service account id is given twice, differently (argument "${positional}", --id "${flags.id}"); give it once`);
-  }
-  const id = (positional ?? flags.id ?? "").trim();
-  if (!id) throw new ExitError("missing service account id: give it as an argument or with --id");
-  return id;
+    .action((id: string | undefined, flags: AccountFlags) => deleteAccount(resourceIdOf(id, flags.id, "service account"), flags));
 }
 
 async function folderIdOf(flags: AccountFlags, connection: Connection): Promise<string> {
