@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { anyUnpack } from "@bufbuild/protobuf/wkt";
+import type { ApiKey } from "../../src/gen/yandex/cloud/iam/v1/api_key_pb.js";
+import { ApiKeyService, type CreateApiKeyResponse } from "../../src/gen/yandex/cloud/iam/v1/api_key_service_pb.js";
+import { ServiceAccountSchema } from "../../src/gen/yandex/cloud/iam/v1/service_account_pb.js";
+import { ServiceAccountService } from "../../src/gen/yandex/cloud/iam/v1/service_account_service_pb.js";
+import type { Operation } from "../../src/gen/yandex/cloud/operation/operation_pb.js";
+import { rawClient } from "./harness.js";
+
+/**
+ * `keyform serve` as a real process (bin/keyform.js -> dist/, so `npm run build` first):
+ * acknowledged writes survive SIGKILL of the server.
+ */
+const BIN = resolve(import.meta.dirname, "../../bin/keyform.js");
+const dataDir = mkdtempSync(join(tmpdir(), "keyform-serve-crash-"));
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function startServe(): Promise<{ child: ChildProcess; address: string; stderr: () => string }> {
+  const child = spawn(process.execPath, [BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir], { stdio: ["ignore", "ignore", "pipe"] });
+  children.push(child);
+  let stderr = "";
+  return new Promise((resolveStarted, reject) => {
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+      const match = /keyform serve listening on (\S+) /.exec(stderr);
+      if (match?.[1]) resolveStarted({ child, address: match[1], stderr: () => stderr });
+    });
+    child.on("exit", (code) => reject(new Error(`keyform serve exited with ${code}: ${stderr}`)));
+  });
+}
+
+function killed(child: ChildProcess): Promise<void> {
+  return new Promise((resolveExit) => {
+    child.on("exit", () => resolveExit());
+    child.kill("SIGKILL");
+  });
+}
+
+describe("keyform serve", () => {
+  it("keeps every acknowledged write across SIGKILL and restart", async () => {
+    const first = await startServe();
+    expect(first.stderr()).toContain(`admin token in ${join(dataDir, "admin-token")}`);
+    const token = readFileSync(join(dataDir, "admin-token"), "utf8").trim();
+    expect(first.stderr()).not.toContain(token);
+    expect(statSync(join(dataDir, "admin-token")).mode & 0o777).toBe(0o600);
+    const admin = { bearer: token };
+
+    let accounts = rawClient(first.address, ServiceAccountService);
+    let keys = rawClient(first.address, ApiKeyService);
+    const op = await accounts.call<Operation>("create", { folderId: "crash", name: "crash" }, admin);
+    if (op.result.case !== "response") throw new Error("account not created");
+    const accountId = anyUnpack(op.result.value, ServiceAccountSchema)?.id ?? "";
+
+    // Acknowledged writes: sequential and concurrent creates, then updates of some of them.
+    const acknowledged: CreateApiKeyResponse[] = [];
+    for (let index = 0; index < 20; index++) {
+      acknowledged.push(await keys.call<CreateApiKeyResponse>("create", { serviceAccountId: accountId, description: `seq-${index}` }, admin));
+    }
+    acknowledged.push(
+      ...(await Promise.all(
+        Array.from({ length: 30 }, (_, index) => keys.call<CreateApiKeyResponse>("create", { serviceAccountId: accountId, description: `par-${index}` }, admin)),
+      )),
+    );
+    const updatedIds = acknowledged.slice(0, 10).map((created) => created.apiKey?.id ?? "");
+    await Promise.all(
+      updatedIds.map((apiKeyId) => keys.call<Operation>("update", { apiKeyId, updateMask: { paths: ["description"] }, description: `updated-${apiKeyId}` }, admin)),
+    );
+    await killed(first.child); // right after the last acknowledgement
+    accounts.close();
+    keys.close();
+
+    const second = await startServe();
+    keys = rawClient(second.address, ApiKeyService);
+    accounts = rawClient(second.address, ServiceAccountService);
+    try {
+      for (const created of acknowledged) {
+        const id = created.apiKey?.id ?? "";
+        // The secret still authenticates, and the key is as last acknowledged.
+        const key = await keys.call<ApiKey>("get", { apiKeyId: id }, { apiKey: created.secret });
+        expect(key.description).toBe(updatedIds.includes(id) ? `updated-${id}` : created.apiKey?.description);
+      }
+      await killed(second.child);
+    } finally {
+      keys.close();
+      accounts.close();
+    }
+    expect(existsSync(join(dataDir, "keyform.db"))).toBe(true);
+  });
+});
