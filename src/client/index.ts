@@ -34,9 +34,8 @@ export function createClient(options: ClientOptions): ApiKeyClient {
 
   return {
     listApiKeys(serviceAccountId, listOptions) {
-      const pageSize = pageSizeOf(listOptions?.pageSize);
       return allPages(async (pageToken) => {
-        const page = await transport.unary(ApiKeyService, "list", { serviceAccountId, pageSize, pageToken });
+        const page = await transport.unary(ApiKeyService, "list", { serviceAccountId, pageSize: pageSizeOf(listOptions?.pageSize), pageToken });
         return { items: page.apiKeys, nextPageToken: page.nextPageToken };
       });
     },
@@ -60,9 +59,8 @@ export function createClient(options: ClientOptions): ApiKeyClient {
     },
 
     listApiKeyOperations(apiKeyId, listOptions) {
-      const pageSize = pageSizeOf(listOptions?.pageSize);
       return allPages(async (pageToken) => {
-        const page = await transport.unary(ApiKeyService, "listOperations", { apiKeyId, pageSize, pageToken });
+        const page = await transport.unary(ApiKeyService, "listOperations", { apiKeyId, pageSize: pageSizeOf(listOptions?.pageSize), pageToken });
         return { items: page.operations, nextPageToken: page.nextPageToken };
       });
     },
@@ -87,10 +85,9 @@ export function createClient(options: ClientOptions): ApiKeyClient {
     },
 
     listServiceAccounts(folderId, listOptions) {
-      const pageSize = pageSizeOf(listOptions?.pageSize);
       const filter = listOptions?.filter ?? "";
       return allPages(async (pageToken) => {
-        const page = await transport.unary(ServiceAccountService, "list", { folderId, pageSize, pageToken, filter });
+        const page = await transport.unary(ServiceAccountService, "list", { folderId, pageSize: pageSizeOf(listOptions?.pageSize), pageToken, filter });
         return { items: page.serviceAccounts, nextPageToken: page.nextPageToken };
       });
     },
