@@ -40,6 +40,7 @@ export function addConnectionOptions(command: Command): Command {
     .option("--api-key-file <file>", "file holding an API key secret (env KEYFORM_API_KEY holds the secret itself)")
     .option("--ca-file <file>", "PEM CA certificate to trust for TLS (env KEYFORM_CA_FILE)")
     .option("--insecure", "plaintext instead of TLS (env KEYFORM_INSECURE=1); the default for loopback endpoints")
+    .option("--no-insecure", "TLS even for a loopback endpoint (env KEYFORM_INSECURE=0)")
     .option("--data-dir <dir>", "data directory of the embedded store (env KEYFORM_DATA_DIR)", undefined)
     .addOption(new Option("--token <token>").hideHelp())
     .addOption(new Option("--api-key <secret>").hideHelp());
@@ -103,7 +104,7 @@ export async function settingsFromFlags(flags: ConnectionFlags, env: NodeJS.Proc
     ...settings,
     endpoint: flags.endpoint ?? settings.endpoint,
     caFile: flags.caFile ?? settings.caFile,
-    insecure: flags.insecure === true ? true : settings.insecure,
+    insecure: flags.insecure ?? settings.insecure,
     dataDir: flags.dataDir ?? settings.dataDir,
     names: CLI_NAMES,
   };

@@ -131,6 +131,17 @@ describe("keyform api-key / service-account against a server", () => {
     expectNoCredential(run, "abc123-not-for-argv");
   });
 
+  it("traces calls with KEYFORM_TRACE=client: method, code, duration, never the token", async () => {
+    const run = await new Promise<Run>((done) => {
+      const env = { ...process.env, KEYFORM_TRACE: "client" };
+      const args = [BIN, "service-account", "list", "--folder-id", "b1gtrace", "--endpoint", server.address, "--token-file", tokenFile];
+      execFile(process.execPath, args, { cwd: workDir, env, timeout: 60_000 }, (error, stdout, stderr) => done({ code: error ? 1 : 0, stdout, stderr }));
+    });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/\[keyform:client\] \S+ ServiceAccountService\/List attempt=1 code=OK \d+ms/);
+    expectNoCredential(run);
+  });
+
   it("refuses an unreadable token file, naming the flag and the file", async () => {
     const missing = join(workDir, "no-such-token");
     const run = await keyform(["api-key", "list"], ["--endpoint", server.address, "--token-file", missing]);
@@ -167,6 +178,7 @@ describe("settingsFromFlags", () => {
     { reason: "environment only", flags: {}, env: { KEYFORM_ENDPOINT: "e:1", KEYFORM_TOKEN: "t" }, want: { endpoint: "e:1", token: "t" } },
     { reason: "flags override the environment", flags: { endpoint: "f:2", dataDir: "d", insecure: true }, env: { KEYFORM_ENDPOINT: "e:1", KEYFORM_INSECURE: "0" }, want: { endpoint: "f:2", dataDir: "d", insecure: true } },
     { reason: "an absent --insecure keeps the environment's choice", flags: {}, env: { KEYFORM_INSECURE: "false" }, want: { insecure: false } },
+    { reason: "--no-insecure overrides KEYFORM_INSECURE=1", flags: { insecure: false }, env: { KEYFORM_INSECURE: "1" }, want: { insecure: false } },
   ])("$reason", async ({ flags, env, want }) => {
     const settings = await settingsFromFlags(flags, env);
     const defined = Object.fromEntries(Object.entries(settings).filter(([key, value]) => value !== undefined && key !== "names"));
