@@ -3,7 +3,8 @@ import { fileURLToPath } from "node:url";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { TerraformType } from "../resource/index.js";
 import { PROVIDER_SOURCE } from "../resource/index.js";
-import { SchemaSchema, StringKind } from "../gen/tfplugin6/tfplugin6.8_pb.js";
+import type { SchemaSchema} from "../gen/tfplugin6/tfplugin6.8_pb.js";
+import { StringKind } from "../gen/tfplugin6/tfplugin6.8_pb.js";
 
 /** One block of schemas/provider-schema.json (`terraform providers schema -json` format). */
 export interface JsonBlockSchema {

@@ -1,6 +1,6 @@
 import type { MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import type { GenService } from "@bufbuild/protobuf/codegenv2";
-import { Provider } from "../gen/tfplugin6/tfplugin6.8_pb.js";
+import type { Provider } from "../gen/tfplugin6/tfplugin6.8_pb.js";
 import type { DynamicValue } from "../gen/tfplugin6/tfplugin6.8_pb.js";
 import { apiKeyResource, apiKeysDataSource } from "../resource/index.js";
 import type { TerraformType } from "../resource/index.js";

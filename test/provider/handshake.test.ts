@@ -29,3 +29,13 @@ describe("handshakeLine", () => {
     expect(handshakeLine("/s.sock", der ? new Uint8Array(der) : undefined)).toBe(want);
   });
 });
+
+describe("the built provider run by hand", () => {
+  it("says it is a Terraform plugin and exits 1", async () => {
+    const { run, builtProvider, repoRoot } = await import("../e2e/terraform-helpers.js");
+    const env = { ...process.env };
+    delete env.TF_PLUGIN_MAGIC_COOKIE;
+    const result = await run(process.execPath, [builtProvider], { cwd: repoRoot, env });
+    expect(result).toEqual({ code: 1, stdout: "", stderr: NOT_A_COMMAND_MESSAGE });
+  });
+});

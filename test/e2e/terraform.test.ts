@@ -1,0 +1,195 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiError, Code } from "../../src/api-error.js";
+import { createClient } from "../../src/client/index.js";
+import type { ApiKeyClient } from "../../src/client/index.js";
+import { DEMO_SERVICE_ACCOUNTS } from "../../src/embedded/demo-accounts.js";
+import { startServer } from "../../src/server/index.js";
+import type { RunningServer } from "../../src/server/index.js";
+import { expectSuccess, installForTests, stateResources, takeRpcReports, tempDirectory, terraform, writeConfig } from "./terraform-helpers.js";
+
+/**
+ * The provider under the real terraform 1.11 binary, offline (filesystem mirror), against a
+ * real keyform server in this process. One init for the whole file; each step is one or two
+ * terraform commands, in order.
+ */
+const [app, billing] = DEMO_SERVICE_ACCOUNTS;
+const temp = tempDirectory("keyform-tf-e2e-");
+const work = join(temp.path, "work");
+const countsFile = join(temp.path, "rpc-counts.jsonl");
+let server: RunningServer;
+let client: ApiKeyClient;
+let env: NodeJS.ProcessEnv;
+
+interface KeyConfig {
+  serviceAccountId?: string;
+  description?: string;
+  extra?: string;
+}
+
+function config(ci: KeyConfig = {}, extra = ""): string {
+  return `
+terraform {
+  required_providers {
+    keyform = { source = "keyform.dev/keyform/keyform", version = "0.1.0" }
+  }
+}
+provider "keyform" {}
+resource "keyform_api_key" "ci" {
+  service_account_id = "${ci.serviceAccountId ?? app.id}"
+  description        = "${ci.description ?? "CI pipeline"}"
+  scopes             = ["yc.serverless.containers.invoke"]
+}
+data "keyform_api_keys" "app" {
+  service_account_id = "${app.id}"
+  depends_on         = [keyform_api_key.ci]
+}
+output "listed_ids" { value = [for key in data.keyform_api_keys.app.keys : key.id] }
+${extra}`;
+}
+
+async function apiKeyExists(id: string): Promise<boolean> {
+  try {
+    await client.getApiKey(id);
+    return true;
+  } catch (error) {
+    if (error instanceof ApiError && error.code === Code.NOT_FOUND) return false;
+    throw error;
+  }
+}
+
+const ciId = () => String(stateResources(work)["keyform_api_key.ci"]?.id);
+
+beforeAll(async () => {
+  server = await startServer({ listen: "127.0.0.1:0", dataDir: join(temp.path, "server"), createDemoServiceAccounts: true });
+  client = createClient({ endpoint: server.address, credentials: { kind: "bearer", token: server.adminToken }, tls: false });
+  const installed = installForTests(temp.path);
+  env = { ...installed.env, KEYFORM_ENDPOINT: server.address, KEYFORM_TOKEN: server.adminToken, KEYFORM_INSECURE: "1", KEYFORM_RPC_COUNTS_FILE: countsFile };
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(work);
+  writeConfig(work, config());
+  expectSuccess(await terraform(["init"], work, env), "terraform init");
+}, 120_000);
+
+afterAll(async () => {
+  client?.close();
+  await server?.close();
+  temp.remove();
+});
+
+describe("terraform with keyform_api_key", () => {
+  it("creates the key; its secret authenticates; the data source lists it", async () => {
+    const applied = expectSuccess(await terraform(["apply", "-auto-approve"], work, env), "apply");
+    expect(applied.stdout).toContain("Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
+    const state = stateResources(work)["keyform_api_key.ci"] ?? {};
+    expect(state).toMatchObject({ service_account_id: app.id, description: "CI pipeline", scopes: ["yc.serverless.containers.invoke"], encrypted_secret_key: null });
+    const key = await client.getApiKey(String(state.id));
+    expect(key.maskedSecret).toBe(state.masked_secret);
+    expect(String(state.secret_key).endsWith(String(state.masked_secret).slice(4))).toBe(true);
+    // The secret in state is the key's real secret: it authenticates as the service account.
+    const asKey = createClient({ endpoint: server.address, credentials: { kind: "api-key", secret: String(state.secret_key) }, tls: false });
+    try {
+      const ids: string[] = [];
+      for await (const listed of asKey.listApiKeys(app.id)) ids.push(listed.id);
+      expect(ids).toContain(state.id);
+    } finally {
+      asKey.close();
+    }
+    expect(applied.stdout).toContain(`listed_ids = [\n  "${String(state.id)}",\n]`);
+    // The secret never reaches terraform's output.
+    expect(applied.stdout + applied.stderr).not.toContain(String(state.secret_key));
+    takeRpcReports(countsFile);
+  });
+
+  it("plans no changes when nothing changed", async () => {
+    const plan = await terraform(["plan", "-detailed-exitcode"], work, env);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    expect(takeRpcReports(countsFile).totals["ApiKeyService/Update"]).toBeUndefined();
+  });
+
+  it("updates the description in place with one Update RPC whose mask is [description]", async () => {
+    const id = ciId();
+    writeConfig(work, config({ description: "CI pipeline v2" }));
+    const applied = expectSuccess(await terraform(["apply", "-auto-approve"], work, env), "apply");
+    expect(applied.stdout).toContain("Resources: 0 added, 1 changed, 0 destroyed.");
+    const reports = takeRpcReports(countsFile);
+    expect(reports.totals["ApiKeyService/Update"]).toBe(1);
+    expect(reports.updateMasks).toEqual([["description"]]);
+    const operations = [];
+    for await (const operation of client.listApiKeyOperations(id)) operations.push(operation);
+    expect(operations).toHaveLength(1);
+    expect((await client.getApiKey(id)).description).toBe("CI pipeline v2");
+    expect(ciId()).toBe(id);
+  });
+
+  it("replaces the key when its service account changes", async () => {
+    const oldId = ciId();
+    writeConfig(work, config({ serviceAccountId: billing.id, description: "CI pipeline v2" }));
+    const applied = expectSuccess(await terraform(["apply", "-auto-approve"], work, env), "apply");
+    expect(applied.stdout).toContain("# forces replacement");
+    expect(applied.stdout).toContain("Resources: 1 added, 0 changed, 1 destroyed.");
+    const newId = ciId();
+    expect(newId).not.toBe(oldId);
+    expect(await apiKeyExists(oldId)).toBe(false);
+    expect((await client.getApiKey(newId)).serviceAccountId).toBe(billing.id);
+  });
+
+  it("re-creates a key deleted out of band", async () => {
+    const oldId = ciId();
+    await client.deleteApiKey(oldId);
+    const plan = await terraform(["plan", "-detailed-exitcode"], work, env);
+    expect(plan.code, plan.stderr).toBe(2);
+    expect(plan.stdout).toContain("# keyform_api_key.ci will be created");
+    expectSuccess(await terraform(["apply", "-auto-approve"], work, env), "apply");
+    const newId = ciId();
+    expect(newId).not.toBe(oldId);
+    expect(await apiKeyExists(newId)).toBe(true);
+  });
+
+  it("imports an existing key with terraform import; its secret stays null", async () => {
+    const created = await client.createApiKey({ serviceAccountId: app.id, description: "made by hand", scopes: ["a.b"] });
+    const id = created.apiKey?.id ?? "";
+    const imported = `
+resource "keyform_api_key" "manual" {
+  service_account_id = "${app.id}"
+  description        = "made by hand"
+  scopes             = ["a.b"]
+}`;
+    writeConfig(work, config({ serviceAccountId: billing.id, description: "CI pipeline v2" }, imported));
+    expectSuccess(await terraform(["import", "keyform_api_key.manual", id], work, env), "import");
+    const state = stateResources(work)["keyform_api_key.manual"];
+    expect(state).toMatchObject({ id, service_account_id: app.id, description: "made by hand", scopes: ["a.b"], secret_key: null });
+    const plan = await terraform(["plan", "-detailed-exitcode"], work, env);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  });
+
+  it("adopts a key through an import {} block", async () => {
+    const created = await client.createApiKey({ serviceAccountId: app.id, description: "adopted" });
+    const id = created.apiKey?.id ?? "";
+    const blocks = `
+resource "keyform_api_key" "manual" {
+  service_account_id = "${app.id}"
+  description        = "made by hand"
+  scopes             = ["a.b"]
+}
+import {
+  to = keyform_api_key.adopted
+  id = "${id}"
+}
+resource "keyform_api_key" "adopted" {
+  service_account_id = "${app.id}"
+  description        = "adopted"
+}`;
+    writeConfig(work, config({ serviceAccountId: billing.id, description: "CI pipeline v2" }, blocks));
+    const applied = expectSuccess(await terraform(["apply", "-auto-approve"], work, env), "apply");
+    expect(applied.stdout).toContain("Resources: 1 imported, 0 added, 0 changed, 0 destroyed.");
+    expect(stateResources(work)["keyform_api_key.adopted"]).toMatchObject({ id, description: "adopted", secret_key: null });
+  });
+
+  it("destroys every key it manages", async () => {
+    const ids = Object.values(stateResources(work)).map((attributes) => String(attributes.id));
+    expect(ids).toHaveLength(3);
+    expectSuccess(await terraform(["destroy", "-auto-approve"], work, env), "destroy");
+    for (const id of ids) expect(await apiKeyExists(id)).toBe(false);
+  });
+});
