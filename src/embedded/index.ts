@@ -135,7 +135,9 @@ async function connectEmbedded(credentials: Credentials, settings: ConnectionSet
     client,
     embedded: true,
     address: server.address,
-    description: `embedded store ${dataDir}`,
+    // Say when a configured credential replaces the admin token: a KEYFORM_TOKEN meant for the
+    // cloud, left set without an endpoint, would otherwise fail with a puzzling UNAUTHENTICATED.
+    description: `embedded store ${dataDir}${credentials.kind === "none" ? "" : ` (with the given ${credentials.kind === "bearer" ? "token" : "API key"})`}`,
     async close() {
       if (closed) return;
       closed = true;

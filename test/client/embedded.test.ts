@@ -30,6 +30,17 @@ describe("connect() with no endpoint: the embedded default", () => {
     }
     expect(existsSync(dirname(socketPath))).toBe(false);
 
+    // A configured credential replaces the admin token, and the description says so.
+    const withKey = await connect({ dataDir, apiKey: "AQVNnotarealkeynotarealkeynotarealkey00" });
+    try {
+      expect(withKey.description).toBe(`embedded store ${dataDir} (with the given API key)`);
+      const error = await rejectionOf(collect(withKey.client.listApiKeys("")));
+      expect((error as Error).message).toMatch(/^\[UNAUTHENTICATED\]/);
+      expect((error as Error).message).not.toContain("AQVNnotarealkey");
+    } finally {
+      await withKey.close();
+    }
+
     // The store persists: a second connection sees the key, and the demo accounts are not duplicated.
     const again = await connect({ dataDir });
     try {
