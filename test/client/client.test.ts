@@ -54,6 +54,15 @@ describe("client against a real server", () => {
     expect((error as ApiError).code).toBe(Code.NOT_FOUND);
   });
 
+  it("replays a Create given the same explicit idempotency key from another client (another process)", async () => {
+    const idempotencyKey = "apply-run-42/keyform_api_key.ci";
+    const first = await client.createApiKey({ serviceAccountId: accountId, description: "once" }, { idempotencyKey });
+    const second = await fixture.client().createApiKey({ serviceAccountId: accountId, description: "once" }, { idempotencyKey });
+    expect({ id: second.apiKey?.id, secret: second.secret }).toEqual({ id: first.apiKey?.id, secret: first.secret });
+    const keys = await collect(client.listApiKeys(accountId));
+    expect(keys.filter((key) => key.description === "once")).toHaveLength(1);
+  });
+
   it("reports server-side validation as INVALID_ARGUMENT naming the field, without retrying", async () => {
     const before = client.rpcCounts.get("ApiKeyService/Create") ?? 0;
     const error = await rejectionOf(client.createApiKey({ serviceAccountId: accountId, description: "x".repeat(257) }));
