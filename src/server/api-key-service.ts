@@ -158,7 +158,6 @@ export function createApiKeyService(deps: ServiceDeps) {
         ...scopeList(request.scopes, "scopes", paths.includes("scopes")),
         ...expiresAtProblems(request.expiresAt),
       ]);
-      const key = await ownedKey(deps, context.caller, request.apiKeyId);
       const payload = toBinary(UpdateApiKeyRequestSchema, request);
       return idempotent(
         deps.store,
@@ -167,6 +166,8 @@ export function createApiKeyService(deps: ServiceDeps) {
           requestBytes: payload,
           replay: operationReplay,
           run: async (makeRecord) => {
+            // Checked inside `run`, so a replay answers even after the key was deleted since.
+            const key = await ownedKey(deps, context.caller, request.apiKeyId);
             const record = await deps.operations.start({
               resourceId: key.id,
               ownerAccountId: key.serviceAccountId,
