@@ -84,11 +84,9 @@ export async function readSavedPlan(file: string): Promise<SavedPlan> {
 
 /** Renders a plan as text (default), JSON (--json) or Markdown (--markdown). */
 export async function renderPlan(plan: Plan, format: "text" | "json" | "markdown"): Promise<string> {
-  // TEMPORARY until src/reconcile/render lands: a path the type checker does not resolve.
-  const renderModule = "../../reconcile/render/index.js";
-  const render = (await import(renderModule).catch(() => null)) as null | Record<string, (plan: Plan) => string>;
-  if (!render) return `${JSON.stringify(plan, null, 2)}\n`;
-  if (format === "json") return (render.renderPlanJson as (plan: Plan) => string)(plan);
-  if (format === "markdown") return (render.renderPlanMarkdown as (plan: Plan) => string)(plan);
-  return (render.renderPlanText as (plan: Plan) => string)(plan);
+  const render = await import("../../reconcile/render/index.js");
+  if (format === "json") return render.renderPlanJson(plan);
+  if (format === "markdown") return render.renderPlanMarkdown(plan);
+  // Colors only on a terminal, never in CI logs or when NO_COLOR is set.
+  return render.renderPlanText(plan, { color: Boolean(process.stdout.isTTY) && !process.env.CI && !process.env.NO_COLOR });
 }

@@ -1,0 +1,66 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import type { FixtureSpec } from "../fixtures/apps/reconcile/main.js";
+
+export const repoRoot = path.resolve(import.meta.dirname, "../..");
+export const fixtureApp = path.join(repoRoot, "test/fixtures/apps/reconcile");
+const keyformBin = path.join(repoRoot, "bin/keyform.js");
+
+export interface RunResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a command asynchronously (the API server lives in the test process, so a synchronous
+ * spawn would deadlock it). `killAfterMs` sends SIGKILL after that long.
+ */
+export function run(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; killAfterMs?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd ?? repoRoot, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), options.killAfterMs);
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Where one test's CLI runs point: the server, the synthesized output and the state file. */
+export interface CliTarget {
+  readonly endpoint: string;
+  readonly token: string;
+  readonly outDir: string;
+  readonly stateFile: string;
+}
+
+/** `node bin/keyform.js <args>` against the target (endpoint by flag, token by environment). */
+export function keyform(target: CliTarget, args: readonly string[], extra: { env?: NodeJS.ProcessEnv; killAfterMs?: number; stack?: boolean } = {}): Promise<RunResult> {
+  const command = args[0] ?? "";
+  const takesStack = ["plan", "apply", "destroy", "refresh", "import"].includes(command) && extra.stack !== false;
+  const stackFlags = takesStack ? ["--dir", fixtureApp, "--out-dir", target.outDir] : [];
+  const env: NodeJS.ProcessEnv = { ...process.env, KEYFORM_TOKEN: target.token, KEYFORM_TRACE: "", CI: "true", ...extra.env };
+  delete env.KEYFORM_API_KEY;
+  const endpointFlags = command === "force-unlock" ? [] : ["--endpoint", target.endpoint];
+  return run(process.execPath, [keyformBin, ...args, ...stackFlags, "--state", target.stateFile, ...endpointFlags], { env, killAfterMs: extra.killAfterMs });
+}
+
+/**
+ * Synthesizes the fixture app for `spec` into outDir: with `real`, through `npx cdktf synth`
+ * (what users run); otherwise by running the app the way cdktf synth does (CDKTF_OUTDIR set),
+ * which is the same code path and several seconds faster.
+ */
+export async function synthesize(spec: FixtureSpec, outDir: string, real = false): Promise<void> {
+  const env = { ...process.env, KEYFORM_FIXTURE_SPEC: JSON.stringify(spec), CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1", CDKTF_OUTDIR: outDir };
+  const result = real
+    ? await run("npx", ["cdktf", "synth", "--output", outDir], { cwd: fixtureApp, env })
+    : await run(process.execPath, ["--import", "tsx", "main.ts"], { cwd: fixtureApp, env });
+  if (result.code !== 0) throw new Error(`synth failed (${result.code}): ${result.stderr.slice(-2000)}${result.stdout.slice(-2000)}`);
+}
