@@ -18,22 +18,22 @@ export function summaryLine(plan: Plan): string {
   return `Plan: ${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy.`;
 }
 
+const ACTION_DISPLAY: Record<string, { readonly symbol: string; readonly words: string }> = {
+  create: { symbol: "+", words: "create" },
+  update: { symbol: "~", words: "update in-place" },
+  delete: { symbol: "-", words: "destroy" },
+  "delete,create": { symbol: "-/+", words: "replace (destroy, then create)" },
+  "create,delete": { symbol: "+/-", words: "replace (create, then destroy)" },
+};
+
 /** The symbol Terraform shows for an action list. */
 export function symbolOf(actions: Actions): string {
-  switch (actions.join(",")) {
-    case "create":
-      return "+";
-    case "update":
-      return "~";
-    case "delete":
-      return "-";
-    case "delete,create":
-      return "-/+";
-    case "create,delete":
-      return "+/-";
-    default:
-      return " ";
-  }
+  return ACTION_DISPLAY[actions.join(",")]?.symbol ?? " ";
+}
+
+/** Words for an action list. */
+export function actionText(actions: Actions): string {
+  return ACTION_DISPLAY[actions.join(",")]?.words ?? "no-op";
 }
 
 /** `keyform_api_key.ci` -> type and name; `keyform_api_key.unmanaged["id"]` -> name `unmanaged`, index `id`. */
@@ -57,21 +57,3 @@ export const REASON_TEXT: Record<ChangeReason, string> = {
   pending_create_unresolved: "finishing an interrupted create",
   deposed: "old key of a replacement",
 };
-
-/** Words for an action list. */
-export function actionText(actions: Actions): string {
-  switch (actions.join(",")) {
-    case "create":
-      return "create";
-    case "update":
-      return "update in-place";
-    case "delete":
-      return "destroy";
-    case "delete,create":
-      return "replace (destroy, then create)";
-    case "create,delete":
-      return "replace (create, then destroy)";
-    default:
-      return "no-op";
-  }
-}
