@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { newAdminToken } from "./credentials-format.js";
+import { readOrCreateSecretFile } from "./exclusive-file.js";
 
 /** File in the data dir holding the first admin token (mode 0600). */
 export const ADMIN_TOKEN_FILE = "admin-token";
@@ -11,15 +12,7 @@ export const ADMIN_TOKEN_FILE = "admin-token";
  */
 export function ensureAdminTokenFile(dataDir: string): string {
   const path = join(dataDir, ADMIN_TOKEN_FILE);
-  if (!existsSync(path)) {
-    try {
-      writeFileSync(path, `${newAdminToken()}\n`, { mode: 0o600, flag: "wx" });
-    } catch (error) {
-      // A concurrent first start created it: use that one.
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-  }
-  const token = readFileSync(path, "utf8").trim();
+  const token = readOrCreateSecretFile(path, () => `${newAdminToken()}\n`).toString("utf8").trim();
   if (token === "") throw new Error(`${path} is empty: delete it to have a new admin token created`);
   return token;
 }

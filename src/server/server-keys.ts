@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { readOrCreateSecretFile } from "./exclusive-file.js";
 
 /** File in the data dir holding the server's master key (32 random bytes, mode 0600). */
 export const SERVER_KEY_FILE = "server-key";
@@ -23,15 +23,7 @@ export interface ServerKeys {
  */
 export function loadServerKeys(dataDir: string): ServerKeys {
   const path = join(dataDir, SERVER_KEY_FILE);
-  if (!existsSync(path)) {
-    try {
-      writeFileSync(path, randomBytes(32), { mode: 0o600, flag: "wx" });
-    } catch (error) {
-      // Another process created it between the check and the write: use theirs.
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-  }
-  const master = readFileSync(path);
+  const master = readOrCreateSecretFile(path, () => randomBytes(32));
   if (master.length !== 32) throw new Error(`${path}: expected 32 bytes, found ${master.length}; restore it or delete it (page tokens and stored Create replays become invalid)`);
   const derive = (purpose: string) => Buffer.from(hkdfSync("sha256", master, Buffer.alloc(0), `keyform ${purpose}`, 32));
   const pageTokenKey = derive("page-token");

@@ -83,15 +83,19 @@ export const MIGRATIONS: readonly string[] = [
  * newer keyform (a downgrade would silently misread it).
  */
 export function migrate(db: Database.Database): void {
-  const current = db.pragma("user_version", { simple: true }) as number;
+  const readVersion = () => db.pragma("user_version", { simple: true }) as number;
+  const current = readVersion();
   if (current > MIGRATIONS.length) {
     throw new Error(`database schema version ${current} is newer than this keyform supports (${MIGRATIONS.length}); upgrade keyform`);
   }
   for (let version = current + 1; version <= MIGRATIONS.length; version++) {
     const step = MIGRATIONS[version - 1] as string;
+    // IMMEDIATE takes the write lock first; re-reading the version inside it means a second
+    // process opening the same new file waits and then skips the steps the first one applied.
     db.transaction(() => {
+      if (readVersion() >= version) return;
       db.exec(step);
       db.pragma(`user_version = ${version}`);
-    })();
+    }).immediate();
   }
 }

@@ -49,11 +49,11 @@ export function openSqliteStore(dataDir: string): Store {
   // Digests and encrypted replay copies are not for other users; SQLite gives the -wal and
   // -shm files the database file's mode.
   chmodSync(path, 0o600);
+  // Another process (a second `keyform` on the same dir) may hold the write lock briefly.
+  db.pragma("busy_timeout = 5000");
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
-  // Another process (a second `keyform` on the same dir) may hold the write lock briefly.
-  db.pragma("busy_timeout = 5000");
   migrate(db);
   return new SqliteStore(db);
 }

@@ -24,8 +24,8 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function startServe(): Promise<{ child: ChildProcess; address: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir], { stdio: ["ignore", "ignore", "pipe"] });
+function startServe(directory = dataDir): Promise<{ child: ChildProcess; address: string; stderr: () => string }> {
+  const child = spawn(process.execPath, [BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", directory], { stdio: ["ignore", "ignore", "pipe"] });
   children.push(child);
   let stderr = "";
   return new Promise((resolveStarted, reject) => {
@@ -94,5 +94,23 @@ describe("keyform serve", () => {
       accounts.close();
     }
     expect(existsSync(join(dataDir, "keyform.db"))).toBe(true);
+  });
+
+  it("several servers starting at once on a new data dir share one schema, one admin token and one server key", async () => {
+    const shared = join(dataDir, "shared");
+    const servers = await Promise.all([startServe(shared), startServe(shared), startServe(shared)]);
+    const token = readFileSync(join(shared, "admin-token"), "utf8").trim();
+    try {
+      for (const server of servers) {
+        const accounts = rawClient(server.address, ServiceAccountService);
+        try {
+          await accounts.call("list", { folderId: "shared" }, { bearer: token });
+        } finally {
+          accounts.close();
+        }
+      }
+    } finally {
+      await Promise.all(servers.map((server) => killed(server.child)));
+    }
   });
 });
