@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { checkHandshakeEnvironment, handshakeLine } from "./handshake.js";
 import type { ServerCertificate } from "./certificate.js";
+import type { ProviderHandlers } from "./provider-service.js";
+import type { ProviderContext } from "./provider-context.js";
+import type { Tracer } from "../client/trace.js";
 
 /**
  * Entry point of terraform-provider-keyform (bin/terraform-provider-keyform.js). Start-up
@@ -22,22 +25,13 @@ async function main(): Promise<void> {
   const certificate = check.tls ? mintInWorker() : undefined;
   // Keep the promise observed so that a failure surfaces where it is awaited, not as unhandled.
   certificate?.catch(() => undefined);
-  const [{ startPluginServer }, { createProviderHandlers }, { loadProviderSchemas }, { createProviderContext }, { createTracer }] = await Promise.all([
-    import("./plugin-server.js"),
-    import("./provider-service.js"),
-    import("./provider-schema.js"),
-    import("./provider-context.js"),
-    import("../client/trace.js"),
-  ]);
+  const [{ startPluginServer }, { createTracer }] = await Promise.all([import("./plugin-server.js"), import("../client/trace.js")]);
   const trace = createTracer("provider");
-  const context = createProviderContext(trace);
-  let schemas;
-  try {
-    schemas = loadProviderSchemas();
-  } catch (error) {
-    schemas = error as Error;
-    trace(schemas.message);
-  }
+  trace(`timing: modules loaded at ${performance.now().toFixed(0)} ms`);
+  const loaded = { handlers: undefined as Promise<{ handlers: ProviderHandlers; context: ProviderContext }> | undefined };
+  // The handlers (codec, resource logic, schema file) load after the handshake line, while
+  // Terraform connects; the first RPC waits for them.
+  const loadHandlers = () => (loaded.handlers ??= loadProviderHandlers(trace));
   const socketDirectory = mkdtempSync(join(tmpdir(), "keyform-plugin-"));
   const removeSocketDirectory = () => rmSync(socketDirectory, { recursive: true, force: true });
   process.on("exit", removeSocketDirectory);
@@ -49,13 +43,18 @@ async function main(): Promise<void> {
     trace(`stopping: ${reason}`);
     const forced = setTimeout(() => process.exit(0), 2000);
     forced.unref();
-    await context.close().catch((error: unknown) => trace(`close failed: ${(error as Error).message}`));
+    if (loaded.handlers) {
+      await loaded.handlers
+        .then(({ context }) => context.close())
+        .catch((error: unknown) => trace(`close failed: ${(error as Error).message}`));
+    }
     server.tryShutdown(() => process.exit(0));
   };
   const identity: ServerCertificate | undefined = certificate ? await certificate : undefined;
+  trace(`timing: certificate ready at ${performance.now().toFixed(0)} ms`);
   const server = await startPluginServer({
     socketPath,
-    handlers: createProviderHandlers(schemas, context),
+    handlers: async () => (await loadHandlers()).handlers,
     ...(identity
       ? { tls: { certificatePem: identity.certificatePem, privateKeyPem: identity.privateKeyPem, ...(check.ok && check.clientCertificatePem ? { clientCertificatePem: check.clientCertificatePem } : {}) } }
       : {}),
@@ -66,7 +65,26 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => trace("SIGINT ignored"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.stdout.write(handshakeLine(socketPath, identity?.certificateDer));
-  trace(`listening on ${socketPath} (${identity ? "mTLS" : "plaintext"})`);
+  void loadHandlers();
+  trace(`timing: handshake line at ${performance.now().toFixed(0)} ms; listening on ${socketPath} (${identity ? "mTLS" : "plaintext"})`);
+}
+
+async function loadProviderHandlers(trace: Tracer): Promise<{ handlers: ProviderHandlers; context: ProviderContext }> {
+  const [{ createProviderHandlers }, { loadProviderSchemas }, { createProviderContext }] = await Promise.all([
+    import("./provider-service.js"),
+    import("./provider-schema.js"),
+    import("./provider-context.js"),
+  ]);
+  const context = createProviderContext(trace);
+  let schemas;
+  try {
+    schemas = loadProviderSchemas();
+  } catch (error) {
+    // GetProviderSchema reports it as a diagnostic naming the missing file.
+    schemas = error as Error;
+    trace(schemas.message);
+  }
+  return { handlers: createProviderHandlers(schemas, context), context };
 }
 
 function mintInWorker(): Promise<ServerCertificate> {

@@ -9,7 +9,8 @@ export interface PluginServerOptions {
   readonly socketPath: string;
   /** TLS identity and Terraform's client certificate; undefined = plaintext (TF_DISABLE_PLUGIN_TLS). */
   readonly tls?: { readonly certificatePem: string; readonly privateKeyPem: string; readonly clientCertificatePem?: string };
-  readonly handlers: ProviderHandlers;
+  /** Loaded on the first RPC (the handshake line goes out before the handlers' modules load). */
+  readonly handlers: () => Promise<ProviderHandlers>;
   /** Called after plugin.GRPCController/Shutdown has been answered. */
   readonly onShutdown: () => void;
   readonly trace: Tracer;
@@ -26,8 +27,14 @@ export async function startPluginServer(options: PluginServerOptions): Promise<g
   const definition = grpcServiceDefinition(Provider);
   const implementation: grpc.UntypedServiceImplementation = {};
   for (const method of Provider.methods) {
-    const handler = options.handlers[method.localName as keyof ProviderHandlers] as ((request: unknown) => Promise<unknown>) | undefined;
-    implementation[method.localName] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+    implementation[method.localName] = async (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      let handler: ((request: unknown) => Promise<unknown>) | undefined;
+      try {
+        handler = (await options.handlers())[method.localName as keyof ProviderHandlers] as typeof handler;
+      } catch (error) {
+        callback({ code: grpc.status.INTERNAL, details: `keyform provider failed to load: ${(error as Error).message}` });
+        return;
+      }
       if (!handler) {
         options.trace(`${method.name}: UNIMPLEMENTED`);
         callback({ code: grpc.status.UNIMPLEMENTED, details: `keyform provider does not implement ${method.name}` });
