@@ -41,7 +41,7 @@ export function desiredStateFromJson(parsed: unknown, file: string, stack: strin
   const provider = loadProvider(providerBlock, sink);
   checkRequiredProvider(document.terraform as Json | undefined, declared.size > 0 || providerBlock !== undefined, sink);
 
-  if (sink.problems.length > 0) throw new DesiredStateError(file, sink.problems.map((problem) => ({ file, ...problem })));
+  if (sink.problems.length > 0) throw new DesiredStateError(file, sink.sorted().map((problem) => ({ file, ...problem })));
   return { stack, file, keys, listings, outputs, ...provider };
 }
 

@@ -29,5 +29,4 @@ export class DesiredStateError extends Error {
 }
 
 /** Appended to every "not supported" message: what to do instead. */
-export const USE_CDKTF_DEPLOY =
-  "keyform plan/apply read only keyform_api_key, keyform_api_keys and outputs referring to them; use `cdktf deploy` (Terraform with the keyform provider) for such a stack";
+export const USE_CDKTF_DEPLOY = "use `cdktf deploy` (Terraform with the keyform provider) for such a stack";

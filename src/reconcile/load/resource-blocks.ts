@@ -9,25 +9,27 @@ type Json = Record<string, unknown>;
 
 const KEY_ARGUMENTS = configurableAttributes(apiKeyResource).map((attribute) => attribute.name);
 
-/** Collects problems for one address; attributes that already have one are not checked again. */
+/** Collects problems; an attribute that already has one is not checked again (one cause, one message). */
 export class ProblemSink {
   readonly problems: Located[] = [];
-  private readonly flagged = new Set<string>();
+  private readonly flagged = new Map<string, string[]>();
   constructor(schemaProblems: readonly Located[]) {
     for (const problem of schemaProblems) this.add(problem);
   }
   add(problem: Located): void {
     this.problems.push(problem);
-    this.flagged.add(`${problem.address}\u0000${topAttribute(problem.path)}`);
+    this.flagged.set(problem.address, [...(this.flagged.get(problem.address) ?? []), problem.path]);
   }
-  /** True when a problem was already reported for this attribute (or the whole address). */
-  has(address: string, attribute: string): boolean {
-    return this.flagged.has(`${address}\u0000${attribute}`) || this.flagged.has(`${address}\u0000`);
+  /** True when a problem was reported for this attribute path, inside it, or for the whole address. */
+  has(address: string, path: string): boolean {
+    return (this.flagged.get(address) ?? []).some(
+      (flagged) => flagged === "" || flagged === path || flagged.startsWith(`${path}.`) || flagged.startsWith(`${path}[`),
+    );
   }
-}
-
-function topAttribute(path: string): string {
-  return /^[^.[]*/.exec(path)?.[0] ?? "";
+  /** Problems by address (code-unit order), each address's problems in the order found. */
+  sorted(): Located[] {
+    return [...this.problems].sort((left, right) => (left.address < right.address ? -1 : left.address > right.address ? 1 : 0));
+  }
 }
 
 /** Copies literal argument values, reporting each `${...}`/`%{...}` as an unsupported expression. */
@@ -38,7 +40,7 @@ export function literalArguments(address: string, raw: Json, names: readonly str
     let hasExpression = false;
     values[name] = literalJson(raw[name], (path) => {
       hasExpression = true;
-      sink.add({ address, path: attributePath([name, ...path]), message: `expressions ("\${...}") are not supported in arguments; ${USE_CDKTF_DEPLOY}` });
+      sink.add({ address, path: attributePath([name, ...path]), message: `expressions ("\${...}") in arguments are not supported by keyform plan/apply; ${USE_CDKTF_DEPLOY}` });
     });
     if (hasExpression) delete values[name];
   }
@@ -58,7 +60,7 @@ export function loadApiKey(name: string, raw: Json, declared: ReadonlySet<string
   const address = `${apiKeyResource.typeName}.${name}`;
   const values = literalArguments(address, raw, KEY_ARGUMENTS, sink);
   for (const problem of validateApiKeyArguments(values)) {
-    if (!sink.has(address, topAttribute(problem.path))) sink.add({ address, ...problem });
+    if (!sink.has(address, /^[^.[]*/.exec(problem.path)?.[0] ?? problem.path)) sink.add({ address, ...problem });
   }
   checkMetaArguments(address, raw, declared, sink);
   const config: ApiKeyConfig = {
@@ -80,7 +82,7 @@ function loadLifecycle(address: string, raw: unknown, sink: ProblemSink): Lifecy
   if (typeof ignored === "string") {
     if (ignored === "all") ignoreChanges = "all";
     else sink.add({ address, path: "lifecycle.ignore_changes", message: `must be "all" or a list of argument names (got "${ignored}")` });
-  } else if (Array.isArray(ignored) && !sink.has(address, "lifecycle")) {
+  } else if (Array.isArray(ignored) && !sink.has(address, "lifecycle.ignore_changes")) {
     ignoreChanges = ignored.filter((item): item is string => typeof item === "string");
     ignoreChanges.forEach((item, index) => {
       if (!KEY_ARGUMENTS.includes(item)) {
@@ -104,12 +106,12 @@ function checkMetaArguments(address: string, raw: Json, declared: ReadonlySet<st
   if (Array.isArray(raw.depends_on) && !sink.has(address, "depends_on")) {
     raw.depends_on.forEach((target: unknown, index) => {
       if (typeof target === "string" && !declared.has(target)) {
-        sink.add({ address, path: `depends_on[${index}]`, message: `"${target}" is not a keyform_api_key or keyform_api_keys declared in this stack; ${USE_CDKTF_DEPLOY}` });
+        sink.add({ address, path: `depends_on[${index}]`, message: `"${target}" is not a keyform_api_key or keyform_api_keys declared in this stack, and keyform plan/apply cannot order other things; ${USE_CDKTF_DEPLOY}` });
       }
     });
   }
   if (typeof raw.provider === "string" && raw.provider !== "keyform") {
-    sink.add({ address, path: "provider", message: `provider aliases ("${raw.provider}") are not supported; ${USE_CDKTF_DEPLOY}` });
+    sink.add({ address, path: "provider", message: `provider aliases ("${raw.provider}") are not supported by keyform plan/apply; ${USE_CDKTF_DEPLOY}` });
   }
 }
 

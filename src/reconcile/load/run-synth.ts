@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { stripVTControlCharacters } from "node:util";
 
 /** How many trailing lines of a failed synth's stderr the error quotes. */
 const STDERR_TAIL_LINES = 30;
@@ -14,8 +15,9 @@ export class SynthError extends Error {
 }
 
 /**
- * Runs `npx cdktf synth` in projectDir (for `--synth`), with CHECKPOINT_DISABLE=1 and
- * DISABLE_VERSION_CHECK=1 so that nothing is fetched, output captured (not printed). Returns
+ * Runs `npx --no-install cdktf synth` in projectDir (for `--synth`), with CHECKPOINT_DISABLE=1
+ * and DISABLE_VERSION_CHECK=1, so that nothing is fetched (cdktf-cli must be installed in the
+ * project or above it), output captured (not printed). Returns
  * the output directory the app synthesizes to (cdktf.json `output`, default `cdktf.out`),
  * resolved against projectDir.
  *
@@ -36,11 +38,11 @@ export async function runSynth(projectDir: string): Promise<{ outDir: string }> 
   await new Promise<void>((resolve, reject) => {
     execFile(
       npx,
-      ["cdktf", "synth"],
+      ["--no-install", "cdktf", "synth"],
       { cwd: projectDir, env: { ...process.env, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1" }, maxBuffer: 64 * 1024 * 1024 },
       (error, _stdout, stderr) => {
         if (!error) return resolve();
-        const tail = String(stderr).trimEnd().split("\n").slice(-STDERR_TAIL_LINES).join("\n");
+        const tail = stripVTControlCharacters(String(stderr)).trimEnd().split("\n").slice(-STDERR_TAIL_LINES).join("\n");
         reject(new SynthError(`\`cdktf synth\` failed in ${projectDir} (${error.code ?? error.message})${tail ? `:\n${tail}` : ""}`));
       },
     );

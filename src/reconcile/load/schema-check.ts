@@ -79,21 +79,21 @@ function describe(error: ErrorObject, document: unknown): Located[] {
 function describeUnexpected(segments: readonly string[], document: unknown): Located[] {
   const [block, type, , argument] = segments;
   const property = segments[segments.length - 1] ?? "";
-  if (segments.length === 1) return [{ address: property, path: "", message: `${property} blocks are not supported; ${USE_CDKTF_DEPLOY}` }];
+  if (segments.length === 1) return [{ address: property, path: "", message: `${property} blocks are not supported by keyform plan/apply; ${USE_CDKTF_DEPLOY}` }];
   if ((block === "resource" || block === "data") && segments.length === 2) {
     // One problem per declared instance, so that each is named by its address.
     const prefix = block === "data" ? "data." : "";
     const kind = block === "data" ? "data source" : "resource type";
     const instances = Object.keys(objectAt(document, [block, property])).filter((instance) => instance !== "//");
     const addresses = instances.length > 0 ? instances.map((instance) => `${prefix}${property}.${instance}`) : [`${prefix}${property}`];
-    return addresses.map((address) => ({ address, path: "", message: `${kind} ${property} is not supported; ${USE_CDKTF_DEPLOY}` }));
+    return addresses.map((address) => ({ address, path: "", message: `${kind} ${property} is not supported by keyform plan/apply, which manage only keyform_api_key and read only keyform_api_keys; ${USE_CDKTF_DEPLOY}` }));
   }
   if (block === "provider" && segments.length === 2) {
-    return [{ address: `provider.${property}`, path: "", message: `provider ${property} is not supported; ${USE_CDKTF_DEPLOY}` }];
+    return [{ address: `provider.${property}`, path: "", message: `provider ${property} is not supported by keyform plan/apply; ${USE_CDKTF_DEPLOY}` }];
   }
   const where = locate(segments);
   if (META_ARGUMENTS.has(property) || (block === "terraform" && segments.length === 2)) {
-    return [{ ...where, message: `${property} is not supported; ${USE_CDKTF_DEPLOY}` }];
+    return [{ ...where, message: `${property} is not supported by keyform plan/apply; ${USE_CDKTF_DEPLOY}` }];
   }
   if (block === "resource" && segments.length === 4 && COMPUTED.has(argument ?? "")) {
     return [{ ...where, message: "is computed by the API and cannot be set" }];

@@ -21,17 +21,17 @@ export function loadOutput(name: string, raw: Json, declared: ReadonlySet<string
   const description = typeof raw.description === "string" ? raw.description : null;
   const literal = (json: unknown): DesiredOutput => ({ name, sensitive, description, value: { kind: "literal", json } });
   if (sink.has(address, "value")) return literal(null);
-  const raw_value = raw.value;
-  if (typeof raw_value === "string" && parseTemplate(raw_value).kind === "expression") {
-    const reference = parseReference(raw_value);
+  const rawValue = raw.value;
+  if (typeof rawValue === "string" && parseTemplate(rawValue).kind === "expression") {
+    const reference = parseReference(rawValue);
     if (!reference) {
-      sink.add({ address, path: "value", message: `only a literal or exactly one attribute reference such as ${REFERENCE_EXAMPLE} is supported (got "${raw_value}"); ${USE_CDKTF_DEPLOY}` });
+      sink.add({ address, path: "value", message: `only a literal or exactly one attribute reference such as ${REFERENCE_EXAMPLE} is supported by keyform plan/apply (got "${rawValue}"); ${USE_CDKTF_DEPLOY}` });
       return literal(null);
     }
     const definition = reference.address.startsWith("data.") ? apiKeysDataSource : apiKeyResource;
     const typePrefix = reference.address.startsWith("data.") ? `data.${apiKeysDataSource.typeName}.` : `${apiKeyResource.typeName}.`;
     if (!reference.address.startsWith(typePrefix)) {
-      sink.add({ address, path: "value", message: `refers to ${reference.address}, which keyform does not manage; ${USE_CDKTF_DEPLOY}` });
+      sink.add({ address, path: "value", message: `refers to ${reference.address}, which keyform plan/apply do not manage; ${USE_CDKTF_DEPLOY}` });
     } else if (!declared.has(reference.address)) {
       sink.add({ address, path: "value", message: `refers to ${reference.address}, which this stack does not declare` });
     } else {
@@ -48,8 +48,8 @@ export function loadOutput(name: string, raw: Json, declared: ReadonlySet<string
     }
     return { name, sensitive, description, value: { kind: "reference", address: reference.address, attribute: reference.attribute, path: reference.path } };
   }
-  const json = literalJson(raw_value, (path) =>
-    sink.add({ address, path: attributePath(["value", ...path]), message: `expressions are supported only as the whole output value, a single reference such as ${REFERENCE_EXAMPLE}; ${USE_CDKTF_DEPLOY}` }),
+  const json = literalJson(rawValue, (path) =>
+    sink.add({ address, path: attributePath(["value", ...path]), message: `keyform plan/apply support an expression only as the whole output value, a single reference such as ${REFERENCE_EXAMPLE}; ${USE_CDKTF_DEPLOY}` }),
   );
   return literal(json);
 }
