@@ -57,10 +57,11 @@ async function serve(flags: ServeFlags): Promise<void> {
     }
   }
   const dataDir = resolve(flags.dataDir);
+  const operationDelayMs = parseDelay(flags.operationDelay);
 
   let server;
   try {
-    server = await startServer({ listen: flags.listen, dataDir, tls, operationDelayMs: parseDelay(flags.operationDelay), adminTokens });
+    server = await startServer({ listen: flags.listen, dataDir, tls, operationDelayMs, adminTokens });
   } catch (error) {
     throw new ExitError(`keyform serve: ${(error as Error).message}`);
   }

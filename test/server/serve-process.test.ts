@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -24,8 +24,10 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function startServe(directory = dataDir): Promise<{ child: ChildProcess; address: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", directory], { stdio: ["ignore", "ignore", "pipe"] });
+function startServe(directory = dataDir, extraArgs: string[] = []): Promise<{ child: ChildProcess; address: string; stderr: () => string }> {
+  const child = spawn(process.execPath, [BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", directory, ...extraArgs], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   children.push(child);
   let stderr = "";
   return new Promise((resolveStarted, reject) => {
@@ -112,5 +114,31 @@ describe("keyform serve", () => {
     } finally {
       await Promise.all(servers.map((server) => killed(server.child)));
     }
+  });
+
+  it("takes extra admin tokens from --admin-token-file and delays operations with --operation-delay", async () => {
+    const directory = join(dataDir, "flags");
+    const tokenFile = join(dataDir, "extra-tokens");
+    writeFileSync(tokenFile, "# extra admins\nextra-token-one\n\nextra-token-two\n");
+    const server = await startServe(directory, ["--admin-token-file", tokenFile, "--operation-delay", "60000"]);
+    const accounts = rawClient(server.address, ServiceAccountService);
+    try {
+      const op = await accounts.call<Operation>("create", { folderId: "flags", name: "flags" }, { bearer: "extra-token-two" });
+      expect(op.done).toBe(false);
+      await expect(accounts.call("list", { folderId: "flags" }, { bearer: "# extra admins" })).rejects.toMatchObject({ code: 16 });
+    } finally {
+      accounts.close();
+      await killed(server.child);
+    }
+  });
+
+  it.each([
+    { reason: "--tls-cert without --tls-key", args: ["--tls-cert", "/nonexistent.pem"], want: "Error: --tls-cert and --tls-key must be given together" },
+    { reason: "a negative --operation-delay", args: ["--operation-delay=-5"], want: 'Error: --operation-delay: expected a non-negative integer of milliseconds, got "-5"' },
+    { reason: "a missing --admin-token-file", args: ["--admin-token-file", "/nonexistent-tokens"], want: "Error: --admin-token-file /nonexistent-tokens: ENOENT" },
+  ])("refuses $reason with exit code 2", ({ args, want }) => {
+    const result = spawnSync(process.execPath, [BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", join(dataDir, "refused"), ...args], { encoding: "utf8" });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(want);
   });
 });
