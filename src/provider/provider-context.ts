@@ -1,4 +1,5 @@
-import { appendFileSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { ApiKeyClient } from "../client/types.js";
 import type { Connection } from "../embedded/index.js";
 import { ENVIRONMENT_VARIABLES, settingsFromEnvironment } from "../embedded/settings.js";
@@ -56,6 +57,17 @@ export function mergeProviderSettings(config: TerraformObject | null, environmen
 }
 
 /**
+ * The embedded store's directory when neither endpoint nor data_dir is set: `.keyform` like the
+ * CLI, except that under `cdktf deploy` (Terraform runs in `<project>/cdktf.out/stacks/<stack>`,
+ * next to cdktf.out/manifest.json) it is the project's `.keyform`, the store `keyform apply` uses.
+ */
+export function defaultDataDirectory(cwd: string): string {
+  const outDirectory = dirname(dirname(cwd));
+  if (basename(dirname(cwd)) === "stacks" && existsSync(join(outDirectory, "manifest.json"))) return join(dirname(outDirectory), ".keyform");
+  return ".keyform";
+}
+
+/**
  * Creates the context. `KEYFORM_RPC_COUNTS_FILE=<path>` makes close() append one JSON line
  * `{"pid":..,"rpcs":{"ApiKeyService/Get":n},"updateMasks":[["description"]]}`: how the
  * benches and tests count the RPCs a terraform run made across its provider processes.
@@ -81,7 +93,8 @@ export function createProviderContext(trace: Tracer, env: NodeJS.ProcessEnv = pr
       return description;
     },
     configure(config) {
-      settings = mergeProviderSettings(config, settingsFromEnvironment(env));
+      const merged = mergeProviderSettings(config, settingsFromEnvironment(env));
+      settings = merged.endpoint || merged.dataDir ? merged : { ...merged, dataDir: defaultDataDirectory(process.cwd()) };
     },
     async client() {
       connection ??= open();

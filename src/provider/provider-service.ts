@@ -55,8 +55,9 @@ export function createProviderHandlers(schemas: ProviderSchemas | Error, context
         serverCapabilities: { planDestroy: true },
       };
     },
-    async validateProviderConfig() {
-      return { diagnostics: [] };
+    async validateProviderConfig(request) {
+      if (!types) return { diagnostics: [] };
+      return { diagnostics: validateProviderBlock(decode(types.provider, request.config)) };
     },
     async configureProvider(request) {
       if (!types) return { diagnostics: [errorDiagnostic("keyform provider schema unavailable", (schemas as Error).message)] };
@@ -127,6 +128,19 @@ export function createProviderHandlers(schemas: ProviderSchemas | Error, context
       return {};
     },
   };
+}
+
+/** Contradictions within the provider block that connect() would reject later, reported on the attribute. */
+export function validateProviderBlock(config: TerraformObject | null): DiagnosticInit[] {
+  const set = (name: string) => typeof config?.[name] === "string" && config[name] !== "";
+  const diagnostics: DiagnosticInit[] = [];
+  if (set("token") && set("api_key")) {
+    diagnostics.push(errorDiagnostic("Conflicting keyform credentials", "Set either token (a bearer token) or api_key (an API key secret), not both.", "api_key"));
+  }
+  if (config?.insecure === true && set("ca_file")) {
+    diagnostics.push(errorDiagnostic("Conflicting keyform TLS settings", "insecure = true means plaintext, ca_file means TLS: set only one of them.", "ca_file"));
+  }
+  return diagnostics;
 }
 
 function missing(typeName: string): never {

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cliConfiguration, installProvider, terraformPlatform, wrapperScript } from "../../src/provider/install.js";
+import { defaultDataDirectory } from "../../src/provider/provider-context.js";
 
 const directory = mkdtempSync(join(tmpdir(), "keyform-install-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -42,5 +43,21 @@ describe("installProvider", () => {
 
   it("refuses when the provider is not built", () => {
     expect(() => installProvider({ mirrorDirectory: directory, cliConfigFile: join(directory, "x.rc"), providerMain: join(directory, "missing.js") })).toThrow("run `npm run build` first");
+  });
+});
+
+describe("defaultDataDirectory", () => {
+  const project = join(directory, "app");
+  const stack = join(project, "cdktf.out", "stacks", "basic");
+  mkdirSync(stack, { recursive: true });
+  writeFileSync(join(project, "cdktf.out", "manifest.json"), "{}");
+  mkdirSync(join(directory, "plain", "stacks", "x"), { recursive: true });
+
+  it.each([
+    { reason: "a plain terraform directory: .keyform like the CLI", cwd: join(directory, "app"), want: ".keyform" },
+    { reason: "a cdktf stack directory: the project's .keyform", cwd: stack, want: join(project, ".keyform") },
+    { reason: "a stacks/ directory without a cdktf manifest", cwd: join(directory, "plain", "stacks", "x"), want: ".keyform" },
+  ])("$reason", ({ cwd, want }) => {
+    expect(defaultDataDirectory(cwd)).toBe(want);
   });
 });
