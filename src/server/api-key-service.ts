@@ -30,7 +30,7 @@ import type { ApiKeyRecord } from "../store/index.js";
 import { actingAccount, requireOwner, type Caller } from "./auth.js";
 import { apiKeyMessage, operationMessage } from "./convert.js";
 import { maskSecret, newApiKeySecret, newResourceId, sha256Hex } from "./credentials-format.js";
-import { idempotent, type RecordFactory } from "./idempotency.js";
+import { idempotent } from "./idempotency.js";
 import {
   deprecatedScope,
   expiresAtProblems,
@@ -93,6 +93,40 @@ export function createApiKeyService(deps: ServiceDeps) {
   deps.operations.register("deleteApiKey", deleteWork);
 
   const operationReplay = replayOperation(deps);
+
+  /**
+   * Starts an Update or Delete operation on a key, honouring idempotency-key. The key check
+   * runs inside `run`, so a replay answers with the original operation even after the key is gone.
+   */
+  const keyOperation = (
+    context: CallContext,
+    apiKeyId: string,
+    payload: Uint8Array,
+    spec: { kind: string; description: string; metadata: (apiKeyId: string) => Uint8Array },
+  ): Promise<Operation> =>
+    idempotent(
+      deps.store,
+      context,
+      {
+        requestBytes: payload,
+        replay: operationReplay,
+        run: async (makeRecord) => {
+          const key = await ownedKey(deps, context.caller, apiKeyId);
+          const record = await deps.operations.start({
+            resourceId: key.id,
+            ownerAccountId: key.serviceAccountId,
+            description: spec.description,
+            createdBy: context.caller.id,
+            metadata: spec.metadata(key.id),
+            kind: spec.kind,
+            payload,
+            idempotency: makeRecord,
+          });
+          return operationMessage(record);
+        },
+      },
+      deps.now,
+    );
 
   return {
     async get(request: GetApiKeyRequest, context: CallContext): Promise<ApiKey> {
@@ -158,51 +192,19 @@ export function createApiKeyService(deps: ServiceDeps) {
         ...scopeList(request.scopes, "scopes", paths.includes("scopes")),
         ...expiresAtProblems(request.expiresAt),
       ]);
-      const payload = toBinary(UpdateApiKeyRequestSchema, request);
-      return idempotent(
-        deps.store,
-        context,
-        {
-          requestBytes: payload,
-          replay: operationReplay,
-          run: async (makeRecord) => {
-            // Checked inside `run`, so a replay answers even after the key was deleted since.
-            const key = await ownedKey(deps, context.caller, request.apiKeyId);
-            const record = await deps.operations.start({
-              resourceId: key.id,
-              ownerAccountId: key.serviceAccountId,
-              description: "Update API key",
-              createdBy: context.caller.id,
-              metadata: anyBytes(UpdateApiKeyMetadataSchema, create(UpdateApiKeyMetadataSchema, { apiKeyId: key.id })),
-              kind: "updateApiKey",
-              payload,
-              idempotency: makeRecord,
-            });
-            return operationMessage(record);
-          },
-        },
-        deps.now,
-      );
+      return keyOperation(context, request.apiKeyId, toBinary(UpdateApiKeyRequestSchema, request), {
+        kind: "updateApiKey",
+        description: "Update API key",
+        metadata: (apiKeyId) => anyBytes(UpdateApiKeyMetadataSchema, create(UpdateApiKeyMetadataSchema, { apiKeyId })),
+      });
     },
 
     async delete(request: DeleteApiKeyRequest, context: CallContext): Promise<Operation> {
-      const payload = toBinary(DeleteApiKeyRequestSchema, request);
-      const deleteOnce = async (makeRecord: RecordFactory | undefined) => {
-        const key = await ownedKey(deps, context.caller, request.apiKeyId);
-        const record = await deps.operations.start({
-          resourceId: key.id,
-          ownerAccountId: key.serviceAccountId,
-          description: "Delete API key",
-          createdBy: context.caller.id,
-          metadata: anyBytes(DeleteApiKeyMetadataSchema, create(DeleteApiKeyMetadataSchema, { apiKeyId: key.id })),
-          kind: "deleteApiKey",
-          payload,
-          idempotency: makeRecord,
-        });
-        return operationMessage(record);
-      };
-      // The key check runs inside `run`, so a replayed Delete answers even after the key is gone.
-      return idempotent(deps.store, context, { requestBytes: payload, replay: operationReplay, run: deleteOnce }, deps.now);
+      return keyOperation(context, request.apiKeyId, toBinary(DeleteApiKeyRequestSchema, request), {
+        kind: "deleteApiKey",
+        description: "Delete API key",
+        metadata: (apiKeyId) => anyBytes(DeleteApiKeyMetadataSchema, create(DeleteApiKeyMetadataSchema, { apiKeyId })),
+      });
     },
 
     async listOperations(request: ListApiKeyOperationsRequest, context: CallContext): Promise<ListApiKeyOperationsResponse> {
