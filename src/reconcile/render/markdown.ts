@@ -32,11 +32,13 @@ export function renderPlanMarkdown(plan: Plan): string {
   if (plan.resource_drift.length > 0) notes.push(`${plan.resource_drift.length} key${plural(plan.resource_drift.length)} changed outside keyform (see details).`);
   if (plan.unmanaged_keys.length > 0) notes.push(`${plan.unmanaged_keys.length} key${plural(plan.unmanaged_keys.length)} in non-exclusive service accounts not managed by keyform (left alone).`);
   if (notes.length > 0) out.push("", ...notes.map((note) => `> ${note}`));
-  let details = renderPlanText(plan, { color: false, diffGutter: true }).replace(/```/g, "'''");
-  if (details.length > MARKDOWN_DETAILS_MAX_CHARS) {
-    details = `${details.slice(0, details.lastIndexOf("\n", MARKDOWN_DETAILS_MAX_CHARS))}\n... (cut: run \`keyform plan\` for the whole plan)\n`;
+  if (plan.has_changes || plan.resource_drift.length > 0 || plan.unmanaged_keys.length > 0) {
+    let details = renderPlanText(plan, { color: false, diffGutter: true }).replace(/```/g, "'''");
+    if (details.length > MARKDOWN_DETAILS_MAX_CHARS) {
+      details = `${details.slice(0, details.lastIndexOf("\n", MARKDOWN_DETAILS_MAX_CHARS))}\n... (cut: run \`keyform plan\` for the whole plan)\n`;
+    }
+    out.push("", "<details><summary>Details</summary>", "", "```diff", details.trimEnd(), "```", "", "</details>");
   }
-  out.push("", "<details><summary>Details</summary>", "", "```diff", details.trimEnd(), "```", "", "</details>");
   return `${out.join("\n")}\n`;
 }
 

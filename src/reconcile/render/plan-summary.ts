@@ -46,9 +46,9 @@ export function splitAddress(address: string): { type: string; name: string; ind
 /** Words for a change's reason (Markdown table, progress lines). */
 export const REASON_TEXT: Record<ChangeReason, string> = {
   new_in_config: "new in configuration",
-  deleted_outside_keyform: "deleted outside keyform: re-created",
+  deleted_outside_keyform: "re-created: deleted outside keyform",
   config_changed: "configuration changed",
-  drift_reverted: "changed outside keyform: reverted",
+  drift_reverted: "reverting a change made outside keyform",
   forces_replacement: "change forces replacement",
   cannot_update_in_place: "cannot be updated in place",
   rotation_due: "rotation due",
