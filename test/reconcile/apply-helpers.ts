@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createClient } from "../../src/client/index.js";
@@ -11,6 +11,8 @@ import type { ApiKeyConfig, DesiredKey, DesiredState, ObservedKey } from "../../
 export interface ApplyFixture {
   readonly server: RunningServer;
   readonly dir: string;
+  /** The server's data dir (under dir). */
+  readonly dataDir: string;
   readonly client: ApiKeyClient;
   /** Creates a service account and returns its id. */
   account(name: string): Promise<string>;
@@ -18,12 +20,18 @@ export interface ApplyFixture {
   clientWithSecret(secret: string): ApiKeyClient;
   /** Every key of an account, via List. */
   keysOf(accountId: string): Promise<ObservedKey[]>;
-  close(): Promise<void>;
+  /** Stops everything and removes the temp dir; `snapshotTo` first copies the stopped server's data dir there. */
+  close(options?: { snapshotTo?: string }): Promise<void>;
 }
 
-export async function startApplyFixture(): Promise<ApplyFixture> {
+/**
+ * Starts the fixture; `seedFrom` copies a stopped server's data dir first (a snapshot of a
+ * store, so that a test can start many runs from the same keys).
+ */
+export async function startApplyFixture(options: { createDemoServiceAccounts?: boolean; seedFrom?: string } = {}): Promise<ApplyFixture> {
   const dir = mkdtempSync(path.join(tmpdir(), "keyform-apply-test-"));
-  const server = await startServer({ listen: "127.0.0.1:0", dataDir: path.join(dir, "server") });
+  if (options.seedFrom) cpSync(options.seedFrom, path.join(dir, "server"), { recursive: true });
+  const server = await startServer({ listen: "127.0.0.1:0", dataDir: path.join(dir, "server"), createDemoServiceAccounts: options.createDemoServiceAccounts });
   const clients: ApiKeyClient[] = [];
   const open = (credentials: Parameters<typeof createClient>[0]["credentials"]) => {
     const client = createClient({ endpoint: server.address, credentials, tls: false });
@@ -35,6 +43,7 @@ export async function startApplyFixture(): Promise<ApplyFixture> {
   return {
     server,
     dir,
+    dataDir: path.join(dir, "server"),
     client,
     async account(name) {
       const account = await client.createServiceAccount({ folderId: "b1gtestfolder0000001", name });
@@ -46,9 +55,10 @@ export async function startApplyFixture(): Promise<ApplyFixture> {
       for await (const key of client.listApiKeys(accountId)) keys.push(toObservedKey(key));
       return keys;
     },
-    async close() {
+    async close(options = {}) {
       for (const each of clients) each.close();
       await server.close();
+      if (options.snapshotTo) cpSync(path.join(dir, "server"), options.snapshotTo, { recursive: true });
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline/promises";
 import { ExitError } from "../exit-error.js";
 import type { DesiredState, Plan, ResourceChange } from "../../reconcile/types.js";
-import { applyAndRecord, parallelismOf, recover } from "./apply-run.js";
+import { applyAndRecord, mutatingClient, parallelismOf, recover } from "./apply-run.js";
 import { loadDesired, makePlan, readSavedPlan, renderPlan } from "./planning.js";
 import type { StackFlags } from "./planning.js";
 import { asExitError, withApi, withLockedState } from "./session.js";
@@ -41,7 +41,8 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     if (planFile) return await applySavedPlan(planFile, flags, parallelism);
     const desired = await loadDesired(flags);
     await withLockedState(flags, "apply", (store) =>
-      withApi(flags, desired, async ({ client }) => {
+      withApi(flags, desired, async (connection) => {
+        const client = await mutatingClient(connection.client);
         const recovery = await recover(client, store);
         const { plan } = await makePlan(client, desired, store.current(), flags);
         process.stdout.write(await renderPlan(plan, "text"));
@@ -68,7 +69,8 @@ async function applySavedPlan(planFile: string, flags: ApplyFlags, parallelism: 
         );
       }
     }
-    await withApi(flags, desired, async ({ client }) => {
+    await withApi(flags, desired, async (connection) => {
+        const client = await mutatingClient(connection.client);
       const recovery = await recover(client, store);
       await applyAndRecord({ client, store, desired, changes: actionable(plan), parallelism, recovery });
     });
@@ -89,7 +91,8 @@ export async function destroyCommand(flags: ApplyFlags): Promise<void> {
   try {
     const desired = await loadDesired(flags);
     await withLockedState(flags, "destroy", (store) =>
-      withApi(flags, desired, async ({ client }) => {
+      withApi(flags, desired, async (connection) => {
+        const client = await mutatingClient(connection.client);
         const tracked = new Set(store.current().resources.map((resource) => resource.address));
         const protectedKeys = desired.keys.filter((key) => key.lifecycle.prevent_destroy && tracked.has(key.address)).map((key) => key.address);
         if (protectedKeys.length > 0) {

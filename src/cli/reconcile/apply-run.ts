@@ -12,6 +12,12 @@ export function parallelismOf(text: string | undefined): number {
   return value;
 }
 
+/** The client apply and destroy mutate through (with the KEYFORM_CRASH_AFTER_RPC test hook when set). */
+export async function mutatingClient(client: ApiKeyClient): Promise<ApiKeyClient> {
+  const { withCrashAfterRpcHook } = await import("../../reconcile/apply/index.js");
+  return withCrashAfterRpcHook(client);
+}
+
 /** Resolves what an interrupted apply left behind (pending creates, deposed keys), with progress on stderr. */
 export async function recover(client: ApiKeyClient, store: StateStore): Promise<RecoveryResult> {
   const { recoverInterruptedWork, progressFor } = await import("../../reconcile/apply/index.js");
