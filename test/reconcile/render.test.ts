@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import { renderPlanJson, renderPlanMarkdown, renderPlanText } from "../../src/reconcile/render/index.js";
 import type { Plan } from "../../src/reconcile/types.js";
@@ -465,7 +466,7 @@ describe("renderPlanText (golden)", () => {
     const colored = renderPlanText(firstPlan(), { color: true });
     expect(colored).toContain("  \u001b[32m+\u001b[0m resource \"keyform_api_key\" \"ci\" {");
     expect(colored).toContain("\u001b[1mPlan:\u001b[0m 2 to add, 0 to change, 0 to destroy.");
-    expect(colored.replace(/\u001b\[\d+m/g, "")).toBe(firstText);
+    expect(stripVTControlCharacters(colored)).toBe(firstText);
   });
 });
 
