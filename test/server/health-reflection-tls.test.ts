@@ -75,7 +75,8 @@ describe("TLS", () => {
     const { ServiceAccountService } = await import("../../src/gen/yandex/cloud/iam/v1/service_account_service_pb.js");
     const { grpcServiceDefinition } = await import("../../src/grpc/service-definition.js");
     const Constructor = makeGenericClientConstructor(grpcServiceDefinition(ServiceAccountService), "ServiceAccountService");
-    const client = new Constructor(tlsHarness.server.address, credentials.createSsl(Buffer.from(pems.cert))) as Client &
+    // "localhost", not the IP: TLS server names must be host names (RFC 6066).
+    const client = new Constructor(tlsHarness.server.address.replace("127.0.0.1", "localhost"), credentials.createSsl(Buffer.from(pems.cert))) as Client &
       Record<string, (...args: unknown[]) => void>;
     try {
       const { Metadata } = await import("@grpc/grpc-js");
