@@ -137,3 +137,7 @@ export async function startServer(options: ServerOptions, hooks: ServerHooks = {
     throw error;
   }
 }
+
+export { ADMIN_TOKEN_FILE } from "./admin-token.js";
+export { SERVER_KEY_FILE } from "./server-keys.js";
+export { DATABASE_FILE } from "../store/index.js";
