@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { Decrypter, armor, generateX25519Identity, identityToRecipient } from "age-encryption";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError, Code } from "../../src/api-error.js";
 import { createClient } from "../../src/client/index.js";
@@ -20,6 +21,8 @@ const countsFile = join(temp.path, "rpc-counts.jsonl");
 let server: RunningServer;
 let client: ApiKeyClient;
 let env: NodeJS.ProcessEnv;
+let ageIdentity: string;
+let ageRecipient: string;
 
 interface KeyConfig {
   serviceAccountId?: string;
@@ -40,9 +43,14 @@ resource "keyform_api_key" "ci" {
   description        = "${ci.description ?? "CI pipeline"}"
   scopes             = ["yc.serverless.containers.invoke"]
 }
+resource "keyform_api_key" "sealed" {
+  service_account_id = "${app.id}"
+  description        = "secret only encrypted to an age recipient"
+  age_recipients     = ["${ageRecipient}"]
+}
 data "keyform_api_keys" "app" {
   service_account_id = "${app.id}"
-  depends_on         = [keyform_api_key.ci]
+  depends_on         = [keyform_api_key.ci, keyform_api_key.sealed]
 }
 output "listed_ids" { value = [for key in data.keyform_api_keys.app.keys : key.id] }
 ${extra}`;
@@ -60,7 +68,20 @@ async function apiKeyExists(id: string): Promise<boolean> {
 
 const ciId = () => String(stateResources(work)["keyform_api_key.ci"]?.id);
 
+async function authenticatesAs(secret: string, serviceAccountId: string, keyId: unknown): Promise<void> {
+  const asKey = createClient({ endpoint: server.address, credentials: { kind: "api-key", secret }, tls: false });
+  try {
+    const ids: string[] = [];
+    for await (const listed of asKey.listApiKeys(serviceAccountId)) ids.push(listed.id);
+    expect(ids).toContain(keyId);
+  } finally {
+    asKey.close();
+  }
+}
+
 beforeAll(async () => {
+  ageIdentity = await generateX25519Identity();
+  ageRecipient = await identityToRecipient(ageIdentity);
   server = await startServer({ listen: "127.0.0.1:0", dataDir: join(temp.path, "server"), createDemoServiceAccounts: true });
   client = createClient({ endpoint: server.address, credentials: { kind: "bearer", token: server.adminToken }, tls: false });
   const installed = installForTests(temp.path);
@@ -80,22 +101,23 @@ afterAll(async () => {
 describe("terraform with keyform_api_key", () => {
   it("creates the key; its secret authenticates; the data source lists it", async () => {
     const applied = expectSuccess(await terraform(["apply", "-auto-approve"], work, env), "apply");
-    expect(applied.stdout).toContain("Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
+    expect(applied.stdout).toContain("Apply complete! Resources: 2 added, 0 changed, 0 destroyed.");
     const state = stateResources(work)["keyform_api_key.ci"] ?? {};
     expect(state).toMatchObject({ service_account_id: app.id, description: "CI pipeline", scopes: ["yc.serverless.containers.invoke"], encrypted_secret_key: null });
     const key = await client.getApiKey(String(state.id));
     expect(key.maskedSecret).toBe(state.masked_secret);
     expect(String(state.secret_key).endsWith(String(state.masked_secret).slice(4))).toBe(true);
     // The secret in state is the key's real secret: it authenticates as the service account.
-    const asKey = createClient({ endpoint: server.address, credentials: { kind: "api-key", secret: String(state.secret_key) }, tls: false });
-    try {
-      const ids: string[] = [];
-      for await (const listed of asKey.listApiKeys(app.id)) ids.push(listed.id);
-      expect(ids).toContain(state.id);
-    } finally {
-      asKey.close();
-    }
-    expect(applied.stdout).toContain(`listed_ids = [\n  "${String(state.id)}",\n]`);
+    await authenticatesAs(String(state.secret_key), app.id, state.id);
+    // With age_recipients only the encrypted secret is kept, and it decrypts to a working secret.
+    const sealed = stateResources(work)["keyform_api_key.sealed"] ?? {};
+    expect(sealed.secret_key).toBeNull();
+    const decrypter = new Decrypter();
+    decrypter.addIdentity(ageIdentity);
+    const secret = await decrypter.decrypt(armor.decode(String(sealed.encrypted_secret_key)), "text");
+    await authenticatesAs(secret, app.id, sealed.id);
+    expect(applied.stdout).toMatch(new RegExp(`listed_ids = \\[[^\\]]*"${String(state.id)}"`));
+    expect(applied.stdout).toMatch(new RegExp(`listed_ids = \\[[^\\]]*"${String(sealed.id)}"`));
     // The secret never reaches terraform's output.
     expect(applied.stdout + applied.stderr).not.toContain(String(state.secret_key));
     takeRpcReports(countsFile);
@@ -188,8 +210,33 @@ resource "keyform_api_key" "adopted" {
 
   it("destroys every key it manages", async () => {
     const ids = Object.values(stateResources(work)).map((attributes) => String(attributes.id));
-    expect(ids).toHaveLength(3);
+    expect(ids).toHaveLength(4);
     expectSuccess(await terraform(["destroy", "-auto-approve"], work, env), "destroy");
     for (const id of ids) expect(await apiKeyExists(id)).toBe(false);
+  });
+
+  it("reports bad values and API errors as diagnostics on the attribute, with what to do", async () => {
+    const header = config().split("resource ")[0];
+    writeConfig(work, `${header}
+resource "keyform_api_key" "long" {
+  service_account_id = "${app.id}"
+  description        = "${"x".repeat(257)}"
+}`);
+    const validated = await terraform(["validate", "-no-color"], work, env);
+    expect(validated.code).toBe(1);
+    expect(validated.stderr).toContain("Invalid keyform_api_key description");
+    expect(validated.stderr.replace(/\s+/g, " ")).toContain("description must be at most 256 characters (got 257)");
+    expect(validated.stderr).toMatch(/in resource "keyform_api_key" "long":\n\s+\d+:\s+description\s+=/);
+
+    writeConfig(work, `${header}
+resource "keyform_api_key" "orphan" {
+  service_account_id = "ajenosuchaccount0001"
+}`);
+    const applied = await terraform(["apply", "-auto-approve"], work, env);
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toContain("Cannot create API key: not found");
+    // Terraform wraps the detail text; compare with whitespace collapsed.
+    expect(applied.stderr.replace(/\s+/g, " ")).toContain("Check that service account ajenosuchaccount0001 exists (keyform service-account list) or fix service_account_id.");
+    expect(applied.stderr).toMatch(/in resource "keyform_api_key" "orphan":\n\s+\d+:\s+service_account_id\s+=/);
   });
 });
