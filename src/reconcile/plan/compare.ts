@@ -44,6 +44,8 @@ function asList(value: unknown): readonly string[] {
 }
 
 function sameSet(left: readonly string[], right: readonly string[]): boolean {
+  // Fast path for the common case (same order), since refresh compares every key's scopes.
+  if (left.length === right.length && left.every((item, index) => item === right[index])) return true;
   const leftSet = new Set(left);
   const rightSet = new Set(right);
   return leftSet.size === rightSet.size && [...leftSet].every((item) => rightSet.has(item));

@@ -90,10 +90,10 @@ export function planDesiredKey(desired: DesiredKey, tracked: StateResource | und
 
   // Ignored attributes keep their current value, as Terraform keeps the prior state's.
   const target = Object.fromEntries(CONFIG_ATTRIBUTES.map((name) => [name, ignored(name) ? current[name] : desired.config[name]])) as unknown as ApiKeyConfig;
-  const after = shownExisting(target, currentAttributes);
   if (changed.length === 0) {
-    return { change: { ...base, actions: ["no-op"], reason: null, key_id: attributes.id, before, after, after_unknown: {}, update_mask: [], replace_paths: [], config: target }, drift };
+    return { change: { ...base, actions: ["no-op"], reason: null, key_id: attributes.id, before, after: before, after_unknown: {}, update_mask: [], replace_paths: [], config: target }, drift };
   }
+  const after = shownExisting(target, currentAttributes);
   // An empty mask means only keyform's own arguments changed (rotate_after): state only, no RPC.
   const updateMask = changed.flatMap((name): UpdateMaskPath[] => {
     const path = definitions.get(name)?.updateMaskPath;

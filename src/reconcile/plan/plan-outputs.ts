@@ -15,9 +15,10 @@ export function planOutputs(desired: DesiredState, state: StateFile | null, chan
   const listingAccounts = new Map(desired.listings.map((listing) => [listing.address, listing.service_account_id]));
   const changedAccounts = new Set(changes.filter((change) => change.actions[0] !== "no-op").map((change) => change.service_account_id));
   const result: OutputChanges = {};
-  const names = [...new Set([...desired.outputs.map((output) => output.name), ...Object.keys(prior)])].sort(compareText);
+  const declared = new Map(desired.outputs.map((output) => [output.name, output]));
+  const names = [...new Set([...declared.keys(), ...Object.keys(prior)])].sort(compareText);
   for (const name of names) {
-    const output = desired.outputs.find((candidate) => candidate.name === name);
+    const output = declared.get(name);
     const before = prior[name];
     if (!output) {
       result[name] = { actions: ["delete"], sensitive: before?.sensitive ?? false };
