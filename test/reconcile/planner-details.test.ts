@@ -91,6 +91,19 @@ describe("planChanges: values shown and carried", () => {
     expect(plan.resource_changes[0]?.config).toEqual(config({ description: "new" }));
   });
 
+  it("an attribute equal in meaning keeps its current spelling, so only real changes show", () => {
+    const plan = planChanges({
+      desired: desiredState([key("ci", { description: "new", expires_at: "2030-01-01T03:00:00+03:00", scopes: ["b", "a"] })]),
+      state: stateFile([tracked("ci", "k1", { description: "old", expires_at: "2030-01-01T00:00:00Z", scopes: ["a", "b"] })]),
+      observed: observed({ [SA]: [observedKey("k1", { description: "old", expires_at: "2030-01-01T00:00:00Z", scopes: ["a", "b"] })] }),
+      now: NOW,
+    });
+    const change = plan.resource_changes[0];
+    expect(change?.update_mask).toEqual(["description"]);
+    expect(Object.keys(change?.after ?? {}).filter((name) => JSON.stringify(change?.after?.[name]) !== JSON.stringify(change?.before?.[name]))).toEqual(["description"]);
+    expect(change?.config).toEqual(config({ description: "new", expires_at: "2030-01-01T00:00:00Z", scopes: ["a", "b"] }));
+  });
+
   it("an ignored attribute keeps its current value in the carried config", () => {
     const plan = planChanges({
       desired: desiredState([key("ci", { description: "declared", scopes: ["new"] }, { ignore_changes: ["description"] })]),

@@ -88,8 +88,12 @@ export function planDesiredKey(desired: DesiredKey, tracked: StateResource | und
     return { change, drift };
   }
 
-  // Ignored attributes keep their current value, as Terraform keeps the prior state's.
-  const target = Object.fromEntries(CONFIG_ATTRIBUTES.map((name) => [name, ignored(name) ? current[name] : desired.config[name]])) as unknown as ApiKeyConfig;
+  // Ignored attributes keep their current value, as Terraform keeps the prior state's; so do
+  // attributes equal in meaning (another timestamp spelling, another scope order), so that
+  // before/after never show a change that is not one.
+  const target = Object.fromEntries(
+    CONFIG_ATTRIBUTES.map((name) => [name, ignored(name) || !changed.includes(name) ? current[name] : desired.config[name]]),
+  ) as unknown as ApiKeyConfig;
   if (changed.length === 0) {
     return { change: { ...base, actions: ["no-op"], reason: null, key_id: attributes.id, before, after: before, after_unknown: {}, update_mask: [], replace_paths: [], config: target }, drift };
   }
