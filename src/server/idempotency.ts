@@ -1,5 +1,5 @@
 import { ApiError } from "../api-error.js";
-import { IdempotencyConflictError, type IdempotencyRecord, type Store } from "../store/index.js";
+import type { IdempotencyRecord, Store } from "../store/index.js";
 import { sha256Hex } from "./credentials-format.js";
 import type { CallContext } from "./unary.js";
 
@@ -49,7 +49,7 @@ export async function idempotent<T>(store: Store, context: CallContext, call: Id
     return await call.run((replay) => ({ caller, method: context.method, key, fingerprint, response: replay, createdAtMs: now() }));
   } catch (error) {
     // A twin request with the same key committed first: answer as a retry would be answered.
-    if (!(error instanceof IdempotencyConflictError)) throw error;
+    // The twin may also have made this run fail otherwise (e.g. ALREADY_EXISTS on a name).
     const twin = await replayExisting();
     if (twin === undefined) throw error;
     return twin;

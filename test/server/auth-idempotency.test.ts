@@ -127,6 +127,14 @@ describe("idempotency", () => {
     expect(deletedAgain.done).toBe(true);
   });
 
+  it("concurrent twins of a service account Create get one operation", async () => {
+    const request = { folderId: "auth", name: "twin-account" };
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => h.accounts.call<Operation>("create", request, h.admin, { "idempotency-key": "sa-twins" })),
+    );
+    expect(new Set(results.map((result) => result.id)).size).toBe(1);
+  });
+
   it("ServiceAccountService Create replays the original operation", async () => {
     const request = { folderId: "auth", name: "idem-account" };
     const first = await h.accounts.call<Operation>("create", request, h.admin, { "idempotency-key": "sa-1" });
