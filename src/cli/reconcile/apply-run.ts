@@ -52,9 +52,12 @@ export async function applyAndRecord(options: {
   const listingAccounts = [...new Set(desired.listings.map((listing) => listing.service_account_id))];
   const observation = await refreshAccounts(client, listingAccounts);
   const { values, problems } = evaluateOutputs(desired.outputs, store.current(), listingValues(desired, observation));
-  await store.update((draft) => {
-    draft.outputs = values;
-  });
+  // Unchanged outputs are not written again: an apply with nothing to do leaves the serial alone.
+  if (JSON.stringify(values) !== JSON.stringify(store.current().outputs)) {
+    await store.update((draft) => {
+      draft.outputs = values;
+    });
+  }
   const errors = [...options.recovery.errors, ...result.errors];
   const verb = options.verb ?? "Apply";
   if (errors.length === 0) {

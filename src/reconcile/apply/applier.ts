@@ -36,7 +36,7 @@ interface Context {
 }
 
 function resourceAt(store: StateStore, address: string): StateResource | undefined {
-  return store.current().resources.find((resource) => resource.address === address);
+  return store.resource(address);
 }
 
 /**

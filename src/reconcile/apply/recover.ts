@@ -81,7 +81,7 @@ async function replayPendingCreate(client: ApiKeyClient, store: StateStore, reso
 
 /** Deletes every deposed key of `address` (recorded idempotency key), dropping each from state once gone. */
 export async function deleteDeposedKeys(client: ApiKeyClient, store: StateStore, address: string, progress: ApplyProgress): Promise<void> {
-  const resource = store.current().resources.find((candidate) => candidate.address === address);
+  const resource = store.resource(address);
   for (const deposed of resource?.deposed ?? []) {
     progress.step(address, `Destroying deposed key... [id=${deposed.id}]`);
     await deleteKeyIfPresent(client, deposed.id, deposed.idempotency_key);

@@ -82,6 +82,36 @@ export async function readStateOrNew(file: string): Promise<StateFile> {
   return (await readStateFile(file)) ?? newState();
 }
 
+// Serialized resources by identity: the store replaces a resource object whenever it changes,
+// so an unchanged resource is never serialized twice (a write costs O(changed), not O(all)).
+const serializedResources = new WeakMap<object, string>();
+
+/**
+ * The file's text: pretty JSON with one line per resource and per output, so that large
+ * states stay cheap to write and diffs stay readable.
+ */
+export function serializeState(state: StateFile): string {
+  const line = (value: object) => {
+    let text = serializedResources.get(value);
+    if (text === undefined) {
+      text = JSON.stringify(value);
+      serializedResources.set(value, text);
+    }
+    return text;
+  };
+  const header = [
+    `  "version": ${JSON.stringify(state.version)}`,
+    `  "serial": ${JSON.stringify(state.serial)}`,
+    `  "lineage": ${JSON.stringify(state.lineage)}`,
+    `  "keyform_version": ${JSON.stringify(state.keyform_version)}`,
+  ];
+  const resources = state.resources.length === 0 ? "[]" : `[\n    ${state.resources.map(line).join(",\n    ")}\n  ]`;
+  const outputNames = Object.keys(state.outputs);
+  const outputs =
+    outputNames.length === 0 ? "{}" : `{\n    ${outputNames.map((name) => `${JSON.stringify(name)}: ${JSON.stringify(state.outputs[name])}`).join(",\n    ")}\n  }`;
+  return `{\n${[...header, `  "resources": ${resources}`, `  "outputs": ${outputs}`].join(",\n")}\n}\n`;
+}
+
 /**
  * Writes `state` durably and atomically: a temp file in the same directory (mode 0600),
  * fsync, rename over `file`, fsync of the directory. A crash at any point leaves either the
@@ -92,7 +122,7 @@ export async function writeStateFileDurably(file: string, state: StateFile): Pro
   const temporary = path.join(directory, `.${path.basename(file)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
   const handle = await open(temporary, "wx", 0o600);
   try {
-    await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`, "utf8");
+    await handle.writeFile(serializeState(state), "utf8");
     await handle.sync();
   } catch (error) {
     await handle.close().catch(() => undefined);

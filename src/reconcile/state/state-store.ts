@@ -17,6 +17,8 @@ export interface StateStore {
   readonly file: string;
   /** The latest state including every update accepted so far. */
   current(): StateFile;
+  /** One resource of the latest state (cheaper than current() for a lookup). */
+  resource(address: string): StateResource | undefined;
   update(mutate: (draft: StateDraft) => void): Promise<void>;
   /** Durable writes so far (drives the KEYFORM_CRASH_AFTER test hook). */
   readonly writeCount: number;
@@ -84,6 +86,7 @@ export function createStateStore(file: string, initial: StateFile): StateStore {
   return {
     file,
     current: () => snapshot(initial, draft, Math.max(serial, latest.serial)),
+    resource: (address) => draft.resources.get(address),
     get writeCount() {
       return writeCount;
     },

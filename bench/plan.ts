@@ -1,0 +1,159 @@
+/**
+ * `npm run bench:plan`: the reconciler at scale. Not a test: it prints figures and ratios.
+ *
+ * 1. Plan: 10,000 declared keys over 100 service accounts, all in sync (seeded through the API
+ *    into a real server; state and desired state built programmatically). The refresh + plan
+ *    runs in a child process so that its wall time and peak memory (maxRSS) are its own; it
+ *    reports the RPCs it sent. Goal: at most 100 + extra pages List RPCs, no Get, under 2 s.
+ * 2. Apply: 1,000 creates at the default parallelism (16) versus parallelism 1, each into a
+ *    fresh state file with durable writes. Goal: default >= 5x faster.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createClient } from "../src/client/index.js";
+import type { ApiKeyClient } from "../src/client/index.js";
+import { startServer } from "../src/server/index.js";
+import { DEFAULT_PARALLELISM, applyChanges, mapSettledBounded } from "../src/reconcile/apply/index.js";
+import { createKey } from "../src/reconcile/apply/key-requests.js";
+import { planChanges } from "../src/reconcile/plan/index.js";
+import { accountsToRefresh, refreshAccounts } from "../src/reconcile/refresh.js";
+import { createStateStore, newState } from "../src/reconcile/state/index.js";
+import type { ApiKeyConfig, DesiredKey, DesiredState, StateFile, StateResource } from "../src/reconcile/types.js";
+
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100);
+const KEYS_PER_ACCOUNT = Number(process.env.BENCH_KEYS_PER_ACCOUNT ?? 100);
+const APPLY_CREATES = Number(process.env.BENCH_APPLY_CREATES ?? 1000);
+
+function desiredOf(keys: DesiredKey[]): DesiredState {
+  return {
+    stack: "bench",
+    file: "bench/cdk.tf.json",
+    keys,
+    listings: [],
+    outputs: [],
+    exclusive_service_accounts: [],
+    provider: { endpoint: null, data_dir: null, insecure: null, ca_file: null },
+  };
+}
+
+const configOf = (account: string, index: number): ApiKeyConfig => ({
+  service_account_id: account,
+  description: `bench key ${index}`,
+  scopes: ["bench.read"],
+  expires_at: null,
+  rotate_after: null,
+  keepers: null,
+  age_recipients: null,
+});
+const lifecycle = { create_before_destroy: false, prevent_destroy: false, ignore_changes: [] as string[] };
+
+async function accounts(client: ApiKeyClient, prefix: string, count: number): Promise<string[]> {
+  const results = await mapSettledBounded(Array.from({ length: count }, (_, index) => index), 16, async (index) =>
+    (await client.createServiceAccount({ folderId: "b1gbenchfolder000001", name: `${prefix}-${index}` })).id,
+  );
+  return results.map((result) => {
+    if (result.status === "rejected") throw result.reason;
+    return result.value;
+  });
+}
+
+/** Child mode: refresh + plan against the server, print figures as JSON. */
+async function childPlan(endpoint: string, token: string, inputFile: string): Promise<void> {
+  const { desired, state } = JSON.parse(readFileSync(inputFile, "utf8")) as { desired: DesiredState; state: StateFile };
+  const client = createClient({ endpoint, credentials: { kind: "bearer", token }, tls: false });
+  const started = performance.now();
+  const observation = await refreshAccounts(client, accountsToRefresh(desired, state));
+  const plan = planChanges({ desired, state, observed: observation.byAccount, now: new Date() });
+  const wallMs = performance.now() - started;
+  const changes = plan.resource_changes.filter((change) => change.actions[0] !== "no-op").length;
+  process.stdout.write(
+    JSON.stringify({ wallMs, rpcs: Object.fromEntries(client.rpcCounts), changes, observed: observation.keys.length, maxRssMb: process.resourceUsage().maxRSS / 1024 }),
+  );
+  client.close();
+}
+
+function runChild(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), ...args], { stdio: ["ignore", "pipe", "inherit"] });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`child exited ${code}`))));
+  });
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(path.join(tmpdir(), "keyform-bench-plan-"));
+  const server = await startServer({ listen: "127.0.0.1:0", dataDir: path.join(work, "server") });
+  const client = createClient({ endpoint: server.address, credentials: { kind: "bearer", token: server.adminToken }, tls: false });
+  try {
+    // --- 1. plan over N keys in sync
+    const total = ACCOUNTS * KEYS_PER_ACCOUNT;
+    console.log(`seeding ${total} keys over ${ACCOUNTS} service accounts...`);
+    const seedStarted = performance.now();
+    const accountIds = await accounts(client, "plan", ACCOUNTS);
+    const slots = accountIds.flatMap((account, accountIndex) => Array.from({ length: KEYS_PER_ACCOUNT }, (_, index) => ({ account, index: accountIndex * KEYS_PER_ACCOUNT + index })));
+    const seeded = await mapSettledBounded(slots, 64, async ({ account, index }): Promise<StateResource> => {
+      const config = configOf(account, index);
+      const attributes = await createKey(client, config, `bench-seed-${index}`);
+      return { address: `keyform_api_key.k${index}`, config, attributes, pending_create: null, deposed: [] };
+    });
+    const resources = seeded.map((result) => {
+      if (result.status === "rejected") throw result.reason;
+      return result.value;
+    });
+    console.log(`seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+    const state: StateFile = { ...newState(), serial: 1, resources };
+    const desired = desiredOf(resources.map((resource) => ({ address: resource.address, config: resource.config, lifecycle })));
+    const inputFile = path.join(work, "plan-input.json");
+    writeFileSync(inputFile, JSON.stringify({ desired, state }));
+    const figures: { wallMs: number; rpcs: Record<string, number>; changes: number; observed: number; maxRssMb: number }[] = [];
+    for (let round = 0; round < 3; round++) figures.push(JSON.parse(await runChild(["--child-plan", server.address, server.adminToken, inputFile])));
+    const best = figures.reduce((a, b) => (a.wallMs <= b.wallMs ? a : b));
+    const lists = best.rpcs["ApiKeyService/List"] ?? 0;
+    const pageSize = 1000;
+    const extraPages = accountIds.length * Math.max(0, Math.ceil(KEYS_PER_ACCOUNT / pageSize) - 1);
+    console.log(`\nplan: ${total} declared keys over ${ACCOUNTS} accounts, all in sync`);
+    console.log(`  wall time (refresh + plan, best of ${figures.length}): ${best.wallMs.toFixed(0)} ms   [all: ${figures.map((figure) => figure.wallMs.toFixed(0)).join(", ")} ms]  (goal < 2000 ms)`);
+    console.log(`  peak memory (child maxRSS): ${best.maxRssMb.toFixed(0)} MB`);
+    const gets = best.rpcs["ApiKeyService/Get"] ?? 0;
+    console.log(`  RPCs: ${JSON.stringify(best.rpcs)}: List ${lists}, Get ${gets}  (goal: List <= ${ACCOUNTS} + ${extraPages} extra pages, no Get)`);
+    console.log(`  observed keys ${best.observed}, planned changes ${best.changes} (expected 0)`);
+
+    // --- 2. apply 1,000 creates: default parallelism vs 1
+    const applyAccounts = await accounts(client, "apply", 20);
+    const timeApply = async (label: string, parallelism: number): Promise<number> => {
+      const keys = Array.from({ length: APPLY_CREATES }, (_, index): DesiredKey => ({
+        address: `keyform_api_key.${label}${index}`,
+        config: configOf(applyAccounts[index % applyAccounts.length] as string, index),
+        lifecycle,
+      }));
+      const fresh = newState();
+      const store = createStateStore(path.join(work, `${label}.state.json`), fresh);
+      const plan = planChanges({ desired: desiredOf(keys), state: fresh, observed: new Map(), now: new Date() });
+      const started = performance.now();
+      const result = await applyChanges(client, store, plan.resource_changes, { parallelism });
+      const seconds = (performance.now() - started) / 1000;
+      if (result.errors.length > 0 || result.added !== APPLY_CREATES) throw new Error(`${label}: ${result.added} added, ${result.errors.length} errors`);
+      console.log(`  parallelism ${String(parallelism).padStart(2)}: ${seconds.toFixed(2)} s, ${(APPLY_CREATES / seconds).toFixed(0)} creates/s, ${store.writeCount} durable state writes`);
+      return seconds;
+    };
+    console.log(`\napply: ${APPLY_CREATES} creates (each: durable pending record, Create, durable result)`);
+    const parallel = await timeApply("par", DEFAULT_PARALLELISM);
+    const serial = await timeApply("ser", 1);
+    console.log(`  speed-up of parallelism ${DEFAULT_PARALLELISM} over 1: ${(serial / parallel).toFixed(1)}x  (goal >= 5x)`);
+  } finally {
+    client.close();
+    await server.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === "--child-plan") {
+  await childPlan(process.argv[3] as string, process.argv[4] as string, process.argv[5] as string);
+} else {
+  await main();
+}
