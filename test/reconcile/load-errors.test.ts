@@ -85,7 +85,6 @@ describe("loadDesiredState: every problem, with address, path and exact message"
       fixture: "provider-aliases.cdk.tf.json",
       want: [
         "provider.keyform: must be configured exactly once (provider aliases are not supported)",
-        "provider.keyform: alias: unsupported argument; provider keyform accepts endpoint, token, api_key, ca_file, insecure, data_dir, exclusive_service_accounts",
         "terraform: required_providers.keyform.version: \"not a version\" is not a version constraint such as \"0.1.0\" or \"~> 0.1\"",
       ],
     },

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { createTracer } from "../../client/trace.js";
 import type { DesiredState } from "../types.js";
 import { DesiredStateError } from "./load-error.js";
 import { ProblemSink, instancesOf, loadApiKey, loadListing } from "./resource-blocks.js";
@@ -19,7 +20,11 @@ type Json = Record<string, unknown>;
  *   for_each, expressions...), which points at `cdktf deploy`. Also for an unreadable file.
  */
 export function loadDesiredState(file: string, stack: string): DesiredState {
-  return desiredStateFromJson(readDocument(file), file, stack);
+  const trace = createTracer("load");
+  const started = performance.now();
+  const desired = desiredStateFromJson(readDocument(file), file, stack);
+  trace(`${file}: ${desired.keys.length} keys, ${desired.listings.length} listings, ${desired.outputs.length} outputs in ${(performance.now() - started).toFixed(1)} ms`);
+  return desired;
 }
 
 /** As loadDesiredState, for an already parsed document (`file` is only used in messages). */
@@ -37,7 +42,8 @@ export function desiredStateFromJson(parsed: unknown, file: string, stack: strin
   const listings = dataSources.map(([name, raw]) => loadListing(name, raw, declared, sink));
   const outputs = instancesOf(document.output).map(([name, raw]) => loadOutput(name, raw, declared, sink));
   const providerList = (document.provider as Json | undefined)?.keyform;
-  const providerBlock = Array.isArray(providerList) && providerList.length === 1 ? (providerList[0] as Json) : undefined;
+  // With several blocks (aliases) the schema has reported it; the first still gets checked.
+  const providerBlock = Array.isArray(providerList) && providerList.length > 0 ? (providerList[0] as Json) : undefined;
   const provider = loadProvider(providerBlock, sink);
   checkRequiredProvider(document.terraform as Json | undefined, declared.size > 0 || providerBlock !== undefined, sink);
 

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
+import { createTracer } from "../../client/trace.js";
 
 /** How many trailing lines of a failed synth's stderr the error quotes. */
 const STDERR_TAIL_LINES = 30;
@@ -35,6 +36,8 @@ export async function runSynth(projectDir: string): Promise<{ outDir: string }> 
     throw new SynthError(`${configFile} is not valid JSON: ${(error as Error).message}`);
   }
   const npx = process.platform === "win32" ? "npx.cmd" : "npx";
+  const trace = createTracer("load");
+  const started = performance.now();
   await new Promise<void>((resolve, reject) => {
     execFile(
       npx,
@@ -47,5 +50,6 @@ export async function runSynth(projectDir: string): Promise<{ outDir: string }> 
       },
     );
   });
+  trace(`cdktf synth in ${projectDir} took ${(performance.now() - started).toFixed(0)} ms`);
   return { outDir: path.resolve(projectDir, output) };
 }

@@ -73,6 +73,7 @@ export function loadProvider(raw: Json | undefined, sink: ProblemSink): Pick<Des
       });
     }
   }
+  if ("alias" in block) sink.add({ address, path: "alias", message: `provider aliases are not supported by keyform plan/apply; ${USE_CDKTF_DEPLOY}` });
   const values = literalArguments(address, block, PROVIDER_ARGUMENTS, sink);
   const accounts = Array.isArray(values.exclusive_service_accounts) ? (values.exclusive_service_accounts as string[]) : [];
   accounts.forEach((account, index) => {
