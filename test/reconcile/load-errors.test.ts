@@ -92,7 +92,7 @@ describe("loadDesiredState: every problem, with address, path and exact message"
       reason: "provider block with credentials, unknown and mistyped arguments; wrong source; incompatible version",
       fixture: "provider.cdk.tf.json",
       want: [
-        "provider.keyform: region: unsupported argument; provider keyform accepts endpoint, token, api_key, ca_file, insecure, data_dir, exclusive_service_accounts",
+        "provider.keyform: region: unsupported argument; provider keyform accepts endpoint, ca_file, insecure, data_dir, exclusive_service_accounts",
         "provider.keyform: insecure: must be a bool",
         "provider.keyform: token: must not be set in the configuration, where it would be stored in cdk.tf.json; set the KEYFORM_TOKEN environment variable instead (for example KEYFORM_TOKEN=\"$(cat <file>)\")",
         "provider.keyform: api_key: must not be set in the configuration, where it would be stored in cdk.tf.json; set the KEYFORM_API_KEY environment variable instead (for example KEYFORM_API_KEY=\"$(cat <file>)\")",

@@ -17,7 +17,8 @@ const SCHEMA_FILE = "schemas/cdk-tf-json.schema.json";
 const META_ARGUMENTS = new Set(["count", "for_each", "provisioner", "connection", "replace_triggered_by", "precondition", "postcondition"]);
 const COMPUTED = new Set(apiKeyResource.attributes.filter((attribute) => attribute.mode === "computed").map((attribute) => attribute.name));
 const KEY_ARGUMENTS = configurableAttributes(apiKeyResource).map((attribute) => attribute.name);
-const PROVIDER_ARGUMENTS = providerConfiguration.attributes.map((attribute) => attribute.name);
+// Credentials are left out: they are refused in configuration (environment variables only).
+const PROVIDER_ARGUMENTS = providerConfiguration.attributes.filter((attribute) => !attribute.sensitive).map((attribute) => attribute.name);
 const TYPE_NAMES: Record<string, string> = { string: "a string", array: "a list", object: "an object (map)", boolean: "a bool", number: "a number" };
 
 let compiled: ValidateFunction | undefined;
