@@ -20,8 +20,9 @@ export async function mutatingClient(client: ApiKeyClient): Promise<ApiKeyClient
 
 /** Resolves what an interrupted apply left behind (pending creates, deposed keys), with progress on stderr. */
 export async function recover(client: ApiKeyClient, store: StateStore): Promise<RecoveryResult> {
-  const { recoverInterruptedWork, progressFor } = await import("../../reconcile/apply/index.js");
-  return recoverInterruptedWork(client, store, progressFor());
+  // Plain lines even on a terminal: recovery is rare and worth a line each (no bar to start).
+  const { recoverInterruptedWork, linesProgress } = await import("../../reconcile/apply/index.js");
+  return recoverInterruptedWork(client, store, linesProgress());
 }
 
 /**
