@@ -64,7 +64,9 @@ export function planDesiredKey(desired: DesiredKey, tracked: StateResource | und
     const definition = definitions.get(name);
     return definition?.forcesReplacement === true || (definition?.replacesWhen?.(desired.config[name]) ?? false);
   });
-  const rotationDue = isRotationDue(desired.config.rotate_after, currentAttributes.created_at, now);
+  // With rotate_after ignored, the stored period applies (an ignored attribute keeps its value).
+  const rotateAfter = ignored("rotate_after") ? current.rotate_after : desired.config.rotate_after;
+  const rotationDue = isRotationDue(rotateAfter, currentAttributes.created_at, now);
 
   if (replacePaths.length > 0 || rotationDue) {
     const reason: ChangeReason = replacePaths.some((name) => definitions.get(name)?.forcesReplacement)
