@@ -61,3 +61,16 @@ describe("defaultDataDirectory", () => {
     expect(defaultDataDirectory(cwd)).toBe(want);
   });
 });
+
+describe("keyform provider install (the CLI command)", () => {
+  it("installs the built provider and prints only the export lines on stdout", async () => {
+    const { run, repoRoot, builtProvider } = await import("../e2e/terraform-helpers.js");
+    const mirror = join(directory, "cli-mirror");
+    const rc = join(directory, "cli.rc");
+    const result = await run(process.execPath, [join(repoRoot, "bin/keyform.js"), "provider", "install", "--mirror", mirror, "--cli-config", rc], { cwd: directory, env: process.env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(`export TF_CLI_CONFIG_FILE=${rc}\nexport CHECKPOINT_DISABLE=1\n`);
+    const wrapper = join(mirror, "keyform.dev/keyform/keyform/0.1.0", terraformPlatform(), "terraform-provider-keyform");
+    expect(readFileSync(wrapper, "utf8")).toBe(wrapperScript(process.execPath, builtProvider));
+  });
+});
