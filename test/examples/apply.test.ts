@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -39,14 +39,23 @@ afterEach(async () => {
   }
 });
 
-/** Runs `keyform <args>` against the fixture's server; never prints the token. */
-function keyform(fixture: Fixture, project: string, ...args: string[]): { status: number | null; output: string } {
-  const result = spawnSync(process.execPath, [path.join(repoRoot, "bin/keyform.js"), ...args, "--dir", project], {
-    cwd: project,
-    encoding: "utf8",
-    env: { ...process.env, KEYFORM_ENDPOINT: fixture.server.address, KEYFORM_TOKEN: fixture.server.adminToken, KEYFORM_INSECURE: "1", NO_COLOR: "1" },
+/**
+ * Runs `keyform <args>` against the fixture's server. Asynchronous on purpose: the server runs
+ * in this process, so a synchronous spawn would block the event loop that must answer it.
+ */
+function keyform(fixture: Fixture, project: string, ...args: string[]): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, "bin/keyform.js"), ...args, "--dir", project], {
+      cwd: project,
+      env: { ...process.env, KEYFORM_ENDPOINT: fixture.server.address, KEYFORM_TOKEN: fixture.server.adminToken, KEYFORM_INSECURE: "1", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, output }));
   });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
 /** Ids of the keys the server holds, per service account. */
@@ -73,11 +82,11 @@ describe("examples apply against a real server, then plan is empty", () => {
       const strayInApp = (await fixture.client.createApiKey({ serviceAccountId: demoApp.id, description: "stray" })).apiKey?.id;
       const strayInBilling = (await fixture.client.createApiKey({ serviceAccountId: demoBilling.id, description: "stray" })).apiKey?.id;
 
-      const apply = keyform(fixture, project, "apply", "--auto-approve");
+      const apply = await keyform(fixture, project, "apply", "--auto-approve");
       expect(apply.output, apply.output).not.toContain(fixture.server.adminToken);
       expect(apply.status, apply.output).toBe(0);
 
-      const plan = keyform(fixture, project, "plan", "--detailed-exitcode");
+      const plan = await keyform(fixture, project, "plan", "--detailed-exitcode");
       expect(plan.status, plan.output).toBe(0);
 
       const exclusive = new Set((stack.provider.keyform[0]?.exclusive_service_accounts as string[] | undefined) ?? []);
