@@ -1,6 +1,7 @@
 /**
  * `npm run bench:plan`: the reconciler at scale. Not a test: it prints figures and ratios.
  *
+ * The API server runs in its own process, as it does in a deployment.
  * 1. Plan: 10,000 declared keys over 100 service accounts, all in sync (seeded through the API
  *    into a real server; state and desired state built programmatically). The refresh + plan
  *    runs in a child process so that its wall time and peak memory (maxRSS) are its own; it
@@ -75,6 +76,32 @@ async function childPlan(endpoint: string, token: string, inputFile: string): Pr
   client.close();
 }
 
+/** Child mode: the API server in its own process (as a real deployment has it); prints its address and token, runs until stdin closes. */
+async function childServer(dataDir: string): Promise<void> {
+  const server = await startServer({ listen: "127.0.0.1:0", dataDir });
+  process.stdout.write(`${JSON.stringify({ address: server.address, token: server.adminToken })}\n`);
+  process.stdin.resume();
+  process.stdin.on("end", () => void server.close().then(() => process.exit(0)));
+}
+
+/** Starts the server child and resolves with its address and token. */
+function spawnServer(dataDir: string): Promise<{ address: string; token: string; stop: () => void }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child-server", dataDir], { stdio: ["pipe", "pipe", "inherit"] });
+    let buffered = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const newline = buffered.indexOf("\n");
+      if (newline >= 0) {
+        const { address, token } = JSON.parse(buffered.slice(0, newline)) as { address: string; token: string };
+        resolve({ address, token, stop: () => child.stdin.end() });
+      }
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => reject(new Error(`server child exited ${code}`)));
+  });
+}
+
 function runChild(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), ...args], { stdio: ["ignore", "pipe", "inherit"] });
@@ -87,8 +114,8 @@ function runChild(args: string[]): Promise<string> {
 
 async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), "keyform-bench-plan-"));
-  const server = await startServer({ listen: "127.0.0.1:0", dataDir: path.join(work, "server") });
-  const client = createClient({ endpoint: server.address, credentials: { kind: "bearer", token: server.adminToken }, tls: false });
+  const server = await spawnServer(path.join(work, "server"));
+  const client = createClient({ endpoint: server.address, credentials: { kind: "bearer", token: server.token }, tls: false });
   try {
     // --- 1. plan over N keys in sync
     const total = ACCOUNTS * KEYS_PER_ACCOUNT;
@@ -111,7 +138,7 @@ async function main(): Promise<void> {
     const inputFile = path.join(work, "plan-input.json");
     writeFileSync(inputFile, JSON.stringify({ desired, state }));
     const figures: { wallMs: number; rpcs: Record<string, number>; changes: number; observed: number; maxRssMb: number }[] = [];
-    for (let round = 0; round < 3; round++) figures.push(JSON.parse(await runChild(["--child-plan", server.address, server.adminToken, inputFile])));
+    for (let round = 0; round < 3; round++) figures.push(JSON.parse(await runChild(["--child-plan", server.address, server.token, inputFile])));
     const best = figures.reduce((a, b) => (a.wallMs <= b.wallMs ? a : b));
     const lists = best.rpcs["ApiKeyService/List"] ?? 0;
     const pageSize = 1000;
@@ -136,6 +163,7 @@ async function main(): Promise<void> {
       const plan = planChanges({ desired: desiredOf(keys), state: fresh, observed: new Map(), now: new Date() });
       const started = performance.now();
       const result = await applyChanges(client, store, plan.resource_changes, { parallelism });
+      await store.close();
       const seconds = (performance.now() - started) / 1000;
       if (result.errors.length > 0 || result.added !== APPLY_CREATES) throw new Error(`${label}: ${result.added} added, ${result.errors.length} errors`);
       console.log(`  parallelism ${String(parallelism).padStart(2)}: ${seconds.toFixed(2)} s, ${(APPLY_CREATES / seconds).toFixed(0)} creates/s, ${store.writeCount} durable state writes`);
@@ -147,12 +175,15 @@ async function main(): Promise<void> {
     console.log(`  speed-up of parallelism ${DEFAULT_PARALLELISM} over 1: ${(serial / parallel).toFixed(1)}x  (goal >= 5x)`);
   } finally {
     client.close();
-    await server.close();
+    server.stop();
+    await new Promise((resolve) => setTimeout(resolve, 500));
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-if (process.argv[2] === "--child-plan") {
+if (process.argv[2] === "--child-server") {
+  await childServer(process.argv[3] as string);
+} else if (process.argv[2] === "--child-plan") {
   await childPlan(process.argv[3] as string, process.argv[4] as string, process.argv[5] as string);
 } else {
   await main();

@@ -29,6 +29,7 @@ async function apply(stateFile: string, desired: DesiredState, now = new Date())
     resolvedAddresses: recovery.resolvedAddresses,
     protectedKeyIds: recovery.recoveredKeyIds,
   });
+  await store.close();
   const rpcs: Record<string, number> = {};
   for (const [name, count] of fixture.client.rpcCounts) {
     const delta = count - (before.get(name) ?? 0);
@@ -119,6 +120,7 @@ describe("applier against a real server", () => {
     await store.update((draft) =>
       void draft.resources.set("keyform_api_key.p", { address: "keyform_api_key.p", config, attributes: null, pending_create: { idempotency_key: idempotencyKey, started_at: new Date().toISOString(), config }, deposed: [] }),
     );
+    await store.close();
     const lost = await fixture.client.createApiKey(createRequestOf(config), { idempotencyKey });
 
     const outcome = await apply(stateFile, desiredState([desiredKey("p", config)], { exclusive_service_accounts: [account] }));

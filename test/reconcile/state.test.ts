@@ -107,6 +107,54 @@ describe("state store", () => {
   });
 });
 
+describe("state journal", () => {
+  const journal = () => `${file}.journal`;
+  const entry = (serial: number, lineage: string, extra: object = {}) => JSON.stringify({ lineage, serial, set: [], delete: [], ...extra });
+
+  it("writes after the first go to the journal; readers merge it; close() folds it into the file", async () => {
+    const store = createStateStore(file, newState());
+    await store.update((draft) => void draft.resources.set("keyform_api_key.a", { ...resource, address: "keyform_api_key.a" }));
+    await store.update((draft) => void draft.resources.set("keyform_api_key.b", { ...resource, address: "keyform_api_key.b" }));
+    await store.update((draft) => void draft.resources.delete("keyform_api_key.a"));
+    expect(JSON.parse(readFileSync(file, "utf8")).serial).toBe(1);
+    expect(readFileSync(journal(), "utf8").trim().split("\n")).toHaveLength(2);
+    const merged = await readStateFile(file);
+    expect(merged?.serial).toBe(3);
+    expect(merged?.resources.map((entry) => entry.address)).toEqual(["keyform_api_key.b"]);
+    await store.close();
+    expect(existsSync(journal())).toBe(false);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(merged);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it.each([
+    { reason: "entries already in the snapshot are skipped; a torn last line is ignored", lines: (l: string) => `${entry(3, l)}\n${entry(4, l, { delete: ["keyform_api_key.ci"] })}\n{"lineage":`, serial: 4, count: 0 },
+    { reason: "no new entries", lines: (l: string) => `${entry(2, l)}\n`, serial: 3, count: 1 },
+  ])("$reason", async ({ lines, serial, count }) => {
+    const state = validState();
+    await writeStateFileDurably(file, state);
+    writeFileSync(journal(), lines(state.lineage));
+    const read = await readStateFile(file);
+    expect(read?.serial).toBe(serial);
+    expect(read?.resources).toHaveLength(count);
+  });
+
+  it.each([
+    { reason: "a gap in serials", lines: (l: string) => `${entry(5, l)}\n`, expected: /journal jumps from serial 3 to 5/ },
+    { reason: "another lineage", lines: () => `${entry(4, "other")}\n`, expected: /belongs to lineage other/ },
+    { reason: "a malformed middle line", lines: (l: string) => `nope\n${entry(4, l)}\n`, expected: /line 1 of .*journal is not valid JSON/ },
+    { reason: "an entry breaking the schema", lines: (l: string) => `${entry(4, l, { set: [{ address: "x" }] })}\n`, expected: /does not match the state schema/ },
+  ])("rejects a journal with $reason, naming the file", async ({ lines, expected }) => {
+    const state = validState();
+    await writeStateFileDurably(file, state);
+    writeFileSync(journal(), lines(state.lineage));
+    const error = await readStateFile(file).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StateFileError);
+    expect((error as Error).message).toContain(file);
+    expect((error as Error).message).toMatch(expected);
+  });
+});
+
 describe("state lock", () => {
   it("a second lock on the same state fails naming the owner", async () => {
     const first = await acquireStateLock(file, "apply");

@@ -98,8 +98,17 @@ export async function withLockedState<T>(flags: ReconcileFlags, command: string,
   const file = await statePath(flags);
   const lock = await acquireStateLock(file, command, { forceUnlockStale: flags.forceUnlock === true });
   try {
-    const state = await readStateOrNew(file);
-    return await body(createStateStore(file, state));
+    const store = createStateStore(file, await readStateOrNew(file));
+    let result: T;
+    try {
+      result = await body(store);
+    } catch (error) {
+      // Fold the journal into the snapshot even after a failure; the body's error is the one to report.
+      await store.close().catch(() => undefined);
+      throw error;
+    }
+    await store.close();
+    return result;
   } finally {
     await lock.release();
   }

@@ -1,3 +1,4 @@
 export * from "./state-file.js";
 export * from "./state-store.js";
 export * from "./lock.js";
+export { journalFileOf } from "./journal.js";

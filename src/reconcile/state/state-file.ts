@@ -6,6 +6,8 @@ import { Ajv, type ValidateFunction } from "ajv";
 import { PROVIDER_VERSION } from "../../resource/index.js";
 import type { StateFile } from "../types.js";
 import { packageRoot } from "./package-root.js";
+import { applyJournal, journalFileOf, readJournal } from "./journal.js";
+import type { JournalEntry } from "./journal.js";
 
 /** The state format this build reads and writes. A file with a higher version is refused. */
 export const STATE_VERSION = 1;
@@ -63,18 +65,49 @@ export function parseState(file: string, text: string): StateFile {
 }
 
 /**
- * Reads and validates the state file. Returns null when the file does not exist (no state
- * yet). Throws StateFileError for an unreadable, invalid or newer-version file.
+ * Reads and validates the state: the snapshot file plus the entries of `<file>.journal` newer
+ * than it (see journal.ts). Returns null when neither exists (no state yet). Throws
+ * StateFileError for an unreadable, invalid or newer-version file, or a journal that does not
+ * continue the snapshot.
  */
 export async function readStateFile(file: string): Promise<StateFile | null> {
-  let text: string;
+  let text: string | null = null;
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw new StateFileError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+      throw new StateFileError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
   }
-  return parseState(file, text);
+  const journalFile = journalFileOf(file);
+  let entries: JournalEntry[] | null;
+  try {
+    entries = await readJournal(journalFile);
+  } catch (error) {
+    throw new StateFileError(file, `its journal cannot be used: ${(error as Error).message}; nothing was changed`);
+  }
+  if (text === null) {
+    if (entries === null) return null;
+    throw new StateFileError(file, `does not exist but its journal ${journalFile} does; if the state was deleted on purpose, delete the journal too`);
+  }
+  const base = parseState(file, text);
+  if (entries === null || entries.length === 0) return base;
+  let merged: StateFile;
+  try {
+    merged = applyJournal(base, entries);
+  } catch (error) {
+    throw new StateFileError(file, `its journal ${journalFile} does not continue it: ${(error as Error).message}; nothing was changed`);
+  }
+  return merged === base ? base : validated(file, merged);
+}
+
+function validated(file: string, state: StateFile): StateFile {
+  const validate = stateValidator();
+  if (!validate(state)) {
+    const problems = (validate.errors ?? []).map((problem) => `${problem.instancePath || "/"} ${problem.message ?? "is invalid"}`);
+    throw new StateFileError(file, `with its journal does not match the state schema: ${[...new Set(problems)].join("; ")}. Nothing was changed`);
+  }
+  return state;
 }
 
 /** Reads the state, or a new empty one when the file does not exist. */
@@ -115,14 +148,15 @@ export function serializeState(state: StateFile): string {
 /**
  * Writes `state` durably and atomically: a temp file in the same directory (mode 0600),
  * fsync, rename over `file`, fsync of the directory. A crash at any point leaves either the
- * old or the new file, never a torn one.
+ * old or the new file, never a torn one. Returns the bytes written.
  */
-export async function writeStateFileDurably(file: string, state: StateFile): Promise<void> {
+export async function writeStateFileDurably(file: string, state: StateFile): Promise<number> {
   const directory = path.dirname(path.resolve(file));
   const temporary = path.join(directory, `.${path.basename(file)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
+  const text = serializeState(state);
   const handle = await open(temporary, "wx", 0o600);
   try {
-    await handle.writeFile(serializeState(state), "utf8");
+    await handle.writeFile(text, "utf8");
     await handle.sync();
   } catch (error) {
     await handle.close().catch(() => undefined);
@@ -137,4 +171,5 @@ export async function writeStateFileDurably(file: string, state: StateFile): Pro
   } finally {
     await directoryHandle.close();
   }
+  return Buffer.byteLength(text);
 }

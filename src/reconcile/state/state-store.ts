@@ -1,5 +1,6 @@
 import type { StateFile, StateResource } from "../types.js";
 import { StateFileError, readStateFile, writeStateFileDurably } from "./state-file.js";
+import { JournalWriter, journalFileOf } from "./journal.js";
 
 /** The mutable working copy a state update edits; resources keyed by address. */
 export interface StateDraft {
@@ -9,9 +10,10 @@ export interface StateDraft {
 
 /**
  * The state of one run, written through one queue: every `update` is applied in order and
- * resolves only once a file containing it is durably on disk. Updates that arrive while a
- * write is in flight are written together by the next one (group commit), so concurrent
- * changes do not wait for one fsync each, and every write bumps `serial` by one.
+ * resolves only once it is durably on disk. Updates that arrive while a write is in flight
+ * are written together by the next one (group commit), and every write bumps `serial` by one.
+ * A write appends what changed to `<state>.journal` (O(changes)); a full snapshot is written
+ * first (no state file yet), when the journal outgrows the snapshot, and by `close()`.
  */
 export interface StateStore {
   readonly file: string;
@@ -20,6 +22,11 @@ export interface StateStore {
   /** One resource of the latest state (cheaper than current() for a lookup). */
   resource(address: string): StateResource | undefined;
   update(mutate: (draft: StateDraft) => void): Promise<void>;
+  /**
+   * Waits for pending writes, then folds the journal into a durable snapshot and removes it.
+   * Call before releasing the lock; a crash before it only leaves a journal that readers apply.
+   */
+  close(): Promise<void>;
   /** Durable writes so far (drives the KEYFORM_CRASH_AFTER test hook). */
   readonly writeCount: number;
 }
@@ -35,12 +42,15 @@ function crashAfterWrites(): number | undefined {
 /** Turns a draft back into the file's shape, resources sorted by address for stable diffs. */
 function snapshot(base: StateFile, draft: StateDraft, serial: number): StateFile {
   const resources = [...draft.resources.values()].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-  return { ...base, serial, resources, outputs: { ...draft.outputs } };
+  return { ...base, serial, resources, outputs: draft.outputs };
 }
+
+/** Journal growth (bytes) that always triggers a snapshot, whatever the state's size. */
+const JOURNAL_COMPACT_MIN_BYTES = 1 << 20;
 
 /**
  * Opens a store over `initial` (the state as read under the lock). Before the first write it
- * re-reads the file and refuses (StateFileError) if another lineage has appeared there, so a
+ * re-reads the state and refuses (StateFileError) if another lineage has appeared there, so a
  * state of another lineage is never overwritten.
  */
 export function createStateStore(file: string, initial: StateFile): StateStore {
@@ -48,44 +58,71 @@ export function createStateStore(file: string, initial: StateFile): StateStore {
     resources: new Map(initial.resources.map((resource) => [resource.address, resource])),
     outputs: { ...initial.outputs },
   };
-  let latest = initial;
+  // What the files on disk hold, by identity: a write sends only what differs from it.
+  let written = new Map(draft.resources);
+  let writtenOutputs = draft.outputs;
   let serial = initial.serial;
   let writeCount = 0;
-  let lineageChecked = false;
+  let checked = false;
+  let snapshotExists = false;
+  let snapshotBytes = 0;
+  const journal = new JournalWriter(journalFileOf(file));
   const crashAfter = crashAfterWrites();
   let waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
-  let flushing = false;
+  let flushing: Promise<void> | null = null;
+
+  async function writeSnapshot(): Promise<void> {
+    const next = snapshot(initial, draft, serial);
+    snapshotBytes = await writeStateFileDurably(file, next);
+    snapshotExists = true;
+    await journal.remove();
+  }
+
+  async function writeOnce(): Promise<void> {
+    if (!checked) {
+      const onDisk = await readStateFile(file);
+      if (onDisk && onDisk.lineage !== initial.lineage) {
+        throw new StateFileError(file, `belongs to lineage ${onDisk.lineage}, not ${initial.lineage}; refusing to overwrite another state`);
+      }
+      if (onDisk && onDisk.serial !== initial.serial) {
+        throw new StateFileError(file, `changed since it was read (serial ${initial.serial} -> ${onDisk.serial}); refusing to overwrite it`);
+      }
+      snapshotExists = onDisk !== null;
+      checked = true;
+    }
+    serial += 1;
+    const set = [...draft.resources.values()].filter((resource) => written.get(resource.address) !== resource);
+    const removed = [...written.keys()].filter((address) => !draft.resources.has(address));
+    const outputsChanged = draft.outputs !== writtenOutputs;
+    if (!snapshotExists || journal.bytes > Math.max(JOURNAL_COMPACT_MIN_BYTES, snapshotBytes)) {
+      await writeSnapshot();
+    } else {
+      await journal.append({ lineage: initial.lineage, serial, set, delete: removed, ...(outputsChanged ? { outputs: draft.outputs } : {}) });
+    }
+    written = new Map(draft.resources);
+    writtenOutputs = draft.outputs;
+    writeCount += 1;
+    if (crashAfter !== undefined && writeCount >= crashAfter) process.kill(process.pid, "SIGKILL");
+  }
 
   async function flush(): Promise<void> {
-    flushing = true;
     while (waiting.length > 0) {
       const batch = waiting;
       waiting = [];
       try {
-        if (!lineageChecked) {
-          const onDisk = await readStateFile(file);
-          if (onDisk && onDisk.lineage !== initial.lineage) {
-            throw new StateFileError(file, `belongs to lineage ${onDisk.lineage}, not ${initial.lineage}; refusing to overwrite another state`);
-          }
-          lineageChecked = true;
-        }
-        serial += 1;
-        const next = snapshot(initial, draft, serial);
-        await writeStateFileDurably(file, next);
-        latest = next;
-        writeCount += 1;
-        if (crashAfter !== undefined && writeCount >= crashAfter) process.kill(process.pid, "SIGKILL");
+        await writeOnce();
         for (const waiter of batch) waiter.resolve();
       } catch (error) {
+        serial = Math.max(serial - 1, initial.serial);
         for (const waiter of batch) waiter.reject(error);
       }
     }
-    flushing = false;
+    flushing = null;
   }
 
   return {
     file,
-    current: () => snapshot(initial, draft, Math.max(serial, latest.serial)),
+    current: () => snapshot(initial, draft, serial),
     resource: (address) => draft.resources.get(address),
     get writeCount() {
       return writeCount;
@@ -94,8 +131,12 @@ export function createStateStore(file: string, initial: StateFile): StateStore {
       mutate(draft);
       return new Promise<void>((resolve, reject) => {
         waiting.push({ resolve, reject });
-        if (!flushing) void flush();
+        flushing ??= flush();
       });
+    },
+    async close() {
+      while (flushing) await flushing;
+      if (checked && journal.bytes > 0) await writeSnapshot();
     },
   };
 }
