@@ -185,7 +185,7 @@ describe("keyform plan/apply end to end (real server, real cdktf synth, built CL
     await applyOk();
   });
 
-  it("imports an existing key (secret unknown), shows and removes state entries, destroys everything", async () => {
+  it("imports an existing key (secret unknown), shows and removes state entries, refreshes, destroys everything", async () => {
     const created = await fixture.client.createApiKey({ serviceAccountId: accountB, description: "made elsewhere" });
     const id = created.apiKey?.id ?? "";
     const imported = await keyform(target, ["import", "keyform_api_key.adopted", id]);
@@ -203,9 +203,17 @@ describe("keyform plan/apply end to end (real server, real cdktf synth, built CL
     expect(removed.code).toBe(0);
     expect((await keysById(accountB)).has(id)).toBe(true);
 
+    // refresh: a key deleted behind keyform's back leaves the state.
+    const batchId = idOf("keyform_api_key.batch");
+    await fixture.client.deleteApiKey(batchId);
+    const refreshed = await keyform(target, ["refresh"]);
+    expect(refreshed.code, refreshed.stderr).toBe(0);
+    expect(refreshed.stdout).toContain(`keyform_api_key.batch: key ${batchId} no longer exists; removed from state`);
+    expect(readState().resources.map((resource) => resource.address)).toEqual(["keyform_api_key.ci", "keyform_api_key.web"]);
+
     const destroyed = await keyform(target, ["destroy", "--auto-approve"]);
     expect(destroyed.code, destroyed.stderr).toBe(0);
-    expect(destroyed.stdout).toContain("0 added, 0 changed, 3 destroyed");
+    expect(destroyed.stdout).toContain("0 added, 0 changed, 2 destroyed");
     expect([...(await keysById(accountA)).keys()]).toEqual([]);
     expect([...(await keysById(accountB)).keys()]).toEqual([id]);
     expect(readState().resources).toEqual([]);
