@@ -77,8 +77,21 @@ export function createProviderHandlers(schemas: ProviderSchemas | Error, context
         return { diagnostics: [errorDiagnostic("State written by a newer keyform provider", `Schema version ${request.version} is newer than ${apiKeyResource.schemaVersion}: upgrade keyform.`)] };
       }
       const json = request.rawState?.json ?? new Uint8Array();
-      const raw: unknown = json.length ? JSON.parse(new TextDecoder().decode(json)) : null;
-      return { upgradedState: encode(type, valueFromJson(type, raw)) };
+      try {
+        const raw: unknown = json.length ? JSON.parse(new TextDecoder().decode(json)) : null;
+        return { upgradedState: encode(type, valueFromJson(type, raw)) };
+      } catch (error) {
+        // The message names the attribute path only, never a stored value (it may be a secret).
+        const reason = error instanceof SyntaxError ? "it is not valid JSON" : (error as Error).message;
+        return {
+          diagnostics: [
+            errorDiagnostic(
+              "Unreadable keyform_api_key state",
+              `The stored state cannot be read: ${reason}. Restore the state file from a backup, or remove the resource with terraform state rm and import the key again.`,
+            ),
+          ],
+        };
+      }
     },
     async readResource(request) {
       const type = resourceType(request.typeName);
