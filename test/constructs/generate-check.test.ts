@@ -58,7 +58,8 @@ describe("npm run generate:check", () => {
     const dir = makeCheckout();
     const definition = path.join(dir, "src/resource/api-key.ts");
     const original = fs.readFileSync(definition, "utf8");
-    const changed = original.replace(/description: "([^"]+)"/, 'description: "$1 (changed)"');
+    // The `description` attribute's doc text, which the bindings carry as JSDoc.
+    const changed = original.replace(/"Free text, ([^"]+)"/, '"Free text (changed), $1"');
     expect(changed).not.toBe(original);
     fs.writeFileSync(definition, changed);
     const result = runCheck(dir);
