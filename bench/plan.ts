@@ -7,9 +7,12 @@
  *    runs in a child process so that its wall time and peak memory (maxRSS) are its own; it
  *    reports the RPCs it sent. Goal: at most 100 + extra pages List RPCs, no Get, under 2 s.
  * 2. Apply: 1,000 creates at the default parallelism (16) versus parallelism 1, each into a
- *    fresh state file with durable writes. Goal: default >= 5x faster.
+ *    fresh state file with durable writes, on loopback and through a proxy that adds 5 ms
+ *    each way (a remote endpoint), next to raw Creates without state (the server's own limit).
+ *    Goal: default >= 5x faster.
  */
 import { spawn } from "node:child_process";
+import net from "node:net";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -27,6 +30,8 @@ import type { ApiKeyConfig, DesiredKey, DesiredState, StateFile, StateResource }
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100);
 const KEYS_PER_ACCOUNT = Number(process.env.BENCH_KEYS_PER_ACCOUNT ?? 100);
 const APPLY_CREATES = Number(process.env.BENCH_APPLY_CREATES ?? 1000);
+/** One-way delay of the simulated remote endpoint. */
+const REMOTE_DELAY_MS = Number(process.env.BENCH_REMOTE_DELAY_MS ?? 5);
 
 function desiredOf(keys: DesiredKey[]): DesiredState {
   return {
@@ -59,6 +64,28 @@ async function accounts(client: ApiKeyClient, prefix: string, count: number): Pr
     if (result.status === "rejected") throw result.reason;
     return result.value;
   });
+}
+
+/**
+ * A TCP proxy on loopback that delays every chunk by `delayMs` in each direction, so that the
+ * apply can also be measured as against a remote endpoint (RTT = 2 x delayMs), where
+ * parallelism pays off most. Order is kept: equal delays fire in order.
+ */
+function startDelayProxy(target: string, delayMs: number): Promise<{ address: string; close: () => void }> {
+  const [host, port] = [target.slice(0, target.lastIndexOf(":")), Number(target.slice(target.lastIndexOf(":") + 1))];
+  const server = net.createServer((inbound) => {
+    const outbound = net.connect(port, host);
+    const pipe = (from: net.Socket, to: net.Socket) => {
+      from.on("data", (chunk) => setTimeout(() => to.write(chunk), delayMs));
+      from.on("end", () => setTimeout(() => to.end(), delayMs));
+      from.on("error", () => to.destroy());
+    };
+    pipe(inbound, outbound);
+    pipe(outbound, inbound);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve({ address: `127.0.0.1:${(server.address() as net.AddressInfo).port}`, close: () => server.close() })),
+  );
 }
 
 /** Child mode: refresh + plan against the server, print figures as JSON. */
@@ -152,7 +179,7 @@ async function main(): Promise<void> {
 
     // --- 2. apply 1,000 creates: default parallelism vs 1
     const applyAccounts = await accounts(client, "apply", 20);
-    const timeApply = async (label: string, parallelism: number): Promise<number> => {
+    const timeApply = async (label: string, parallelism: number, via: ApiKeyClient = client): Promise<number> => {
       const keys = Array.from({ length: APPLY_CREATES }, (_, index): DesiredKey => ({
         address: `keyform_api_key.${label}${index}`,
         config: configOf(applyAccounts[index % applyAccounts.length] as string, index),
@@ -162,17 +189,44 @@ async function main(): Promise<void> {
       const store = createStateStore(path.join(work, `${label}.state.json`), fresh);
       const plan = planChanges({ desired: desiredOf(keys), state: fresh, observed: new Map(), now: new Date() });
       const started = performance.now();
-      const result = await applyChanges(client, store, plan.resource_changes, { parallelism });
+      const result = await applyChanges(via, store, plan.resource_changes, { parallelism });
       await store.close();
       const seconds = (performance.now() - started) / 1000;
       if (result.errors.length > 0 || result.added !== APPLY_CREATES) throw new Error(`${label}: ${result.added} added, ${result.errors.length} errors`);
       console.log(`  parallelism ${String(parallelism).padStart(2)}: ${seconds.toFixed(2)} s, ${(APPLY_CREATES / seconds).toFixed(0)} creates/s, ${store.writeCount} durable state writes`);
       return seconds;
     };
+    // Baseline: the same Creates straight through the client, no state at all: the server's own limit.
+    const rawCreates = async (parallelism: number): Promise<number> => {
+      const started = performance.now();
+      const results = await mapSettledBounded(Array.from({ length: APPLY_CREATES }, (_, index) => index), parallelism, (index) =>
+        client.createApiKey({ serviceAccountId: applyAccounts[index % applyAccounts.length] as string, description: `raw ${parallelism} ${index}` }),
+      );
+      if (results.some((result) => result.status === "rejected")) throw new Error("raw Create failed");
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`  raw Create, no state, ${String(parallelism).padStart(2)} in flight: ${seconds.toFixed(2)} s, ${(APPLY_CREATES / seconds).toFixed(0)} creates/s`);
+      return seconds;
+    };
     console.log(`\napply: ${APPLY_CREATES} creates (each: durable pending record, Create, durable result)`);
     const parallel = await timeApply("par", DEFAULT_PARALLELISM);
     const serial = await timeApply("ser", 1);
     console.log(`  speed-up of parallelism ${DEFAULT_PARALLELISM} over 1: ${(serial / parallel).toFixed(1)}x  (goal >= 5x)`);
+    const rawParallel = await rawCreates(DEFAULT_PARALLELISM);
+    const rawSerial = await rawCreates(1);
+    console.log(`  the server alone: ${(rawSerial / rawParallel).toFixed(1)}x from ${DEFAULT_PARALLELISM} in flight; keyform's apply reaches ${((rawParallel / parallel) * 100).toFixed(0)}% of the server's raw rate at ${DEFAULT_PARALLELISM}`);
+
+    // The same through a proxy adding latency, as against a remote endpoint.
+    const proxy = await startDelayProxy(server.address, REMOTE_DELAY_MS);
+    const remote = createClient({ endpoint: proxy.address, credentials: { kind: "bearer", token: server.token }, tls: false });
+    try {
+      console.log(`\napply: ${APPLY_CREATES} creates through a proxy adding ${REMOTE_DELAY_MS} ms each way (RTT ${2 * REMOTE_DELAY_MS} ms, like a remote endpoint)`);
+      const remoteParallel = await timeApply("rpar", DEFAULT_PARALLELISM, remote);
+      const remoteSerial = await timeApply("rser", 1, remote);
+      console.log(`  speed-up of parallelism ${DEFAULT_PARALLELISM} over 1: ${(remoteSerial / remoteParallel).toFixed(1)}x  (goal >= 5x)`);
+    } finally {
+      remote.close();
+      proxy.close();
+    }
   } finally {
     client.close();
     server.stop();
