@@ -215,6 +215,28 @@ resource "keyform_api_key" "adopted" {
     for (const id of ids) expect(await apiKeyExists(id)).toBe(false);
   });
 
+  it("replaces a key once created_at + rotate_after has passed, creating the new one first", async () => {
+    const header = config().split("resource ")[0];
+    writeConfig(work, `${header}
+resource "keyform_api_key" "rotating" {
+  service_account_id = "${app.id}"
+  rotate_after       = "1s"
+  lifecycle {
+    create_before_destroy = true
+  }
+}`);
+    expectSuccess(await terraform(["apply", "-auto-approve"], work, env), "apply");
+    const firstId = String(stateResources(work)["keyform_api_key.rotating"]?.id);
+    // Each terraform command takes longer than a second, so the key is due by now.
+    const rotated = expectSuccess(await terraform(["apply", "-auto-approve"], work, env), "apply");
+    expect(rotated.stdout).toContain("+/- create replacement and then destroy");
+    expect(rotated.stdout).toMatch(/created_at\s+= "[^"]+" -> \(known after apply\) # forces replacement/);
+    const secondId = String(stateResources(work)["keyform_api_key.rotating"]?.id);
+    expect(secondId).not.toBe(firstId);
+    expect(await apiKeyExists(firstId)).toBe(false);
+    expect(await apiKeyExists(secondId)).toBe(true);
+  });
+
   it("reports bad values and API errors as diagnostics on the attribute, with what to do", async () => {
     const header = config().split("resource ")[0];
     writeConfig(work, `${header}
