@@ -3,6 +3,9 @@ import { ApiError, Code } from "../api-error.js";
 import type { ApiKey, ApiKeyClient } from "../client/types.js";
 import type { DesiredState, ObservedKey, StateFile } from "./types.js";
 import { mapSettledBounded } from "./apply/pool.js";
+import { createTracer } from "../client/trace.js";
+
+const trace = createTracer("reconcile");
 
 /** What refresh saw: every key of every listed account (accounts listed even when empty). */
 export interface Observation {
@@ -68,6 +71,7 @@ export async function refreshAccounts(
   accounts: readonly string[],
   options: { concurrency?: number } = {},
 ): Promise<Observation> {
+  const started = performance.now();
   const lastUsedAt = new Map<string, string | null>();
   const results = await mapSettledBounded(accounts, options.concurrency ?? REFRESH_CONCURRENCY, async (account) => {
     const keys: ObservedKey[] = [];
@@ -88,5 +92,7 @@ export async function refreshAccounts(
     if (result.status === "rejected") throw result.reason;
     byAccount.set(accounts[index] as string, result.value);
   });
-  return { accounts: [...accounts], keys: [...byAccount.values()].flat(), byAccount, lastUsedAt };
+  const keys = [...byAccount.values()].flat();
+  trace(`refresh: ${accounts.length} accounts listed, ${keys.length} keys, ${(performance.now() - started).toFixed(0)} ms`);
+  return { accounts: [...accounts], keys, byAccount, lastUsedAt };
 }

@@ -7,6 +7,9 @@ import { mapSettledBounded } from "./pool.js";
 import type { ApplyProgress } from "./progress.js";
 import { silentProgress } from "./progress.js";
 import type { ResourceError } from "./recover.js";
+import { createTracer } from "../../client/trace.js";
+
+const trace = createTracer("reconcile");
 
 /** Default number of changes in flight. */
 export const DEFAULT_PARALLELISM = 16;
@@ -181,6 +184,8 @@ export async function applyChanges(client: ApiKeyClient, store: StateStore, chan
     const config = change.config;
     const needsConfig = (change.actions as readonly string[]).includes("create") || change.actions[0] === "update";
     if (needsConfig && !config) throw new Error("the plan gives no configuration for this change");
+    const started = performance.now();
+    trace(`${change.address}: ${change.actions.join(",")} started`);
     try {
       switch (change.actions.join(",")) {
         case "create":
@@ -197,6 +202,7 @@ export async function applyChanges(client: ApiKeyClient, store: StateStore, chan
           throw new Error(`unknown actions ${JSON.stringify(change.actions)}`);
       }
     } finally {
+      trace(`${change.address}: ${change.actions.join(",")} ended after ${(performance.now() - started).toFixed(0)} ms`);
       progress.finished(change.address);
     }
   });

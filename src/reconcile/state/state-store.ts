@@ -1,6 +1,9 @@
 import type { StateFile, StateResource } from "../types.js";
 import { StateFileError, readStateFile, writeStateFileDurably } from "./state-file.js";
 import { JournalWriter, journalFileOf } from "./journal.js";
+import { createTracer } from "../../client/trace.js";
+
+const trace = createTracer("reconcile");
 
 /** The mutable working copy a state update edits; resources keyed by address. */
 export interface StateDraft {
@@ -94,11 +97,14 @@ export function createStateStore(file: string, initial: StateFile): StateStore {
     const set = [...draft.resources.values()].filter((resource) => written.get(resource.address) !== resource);
     const removed = [...written.keys()].filter((address) => !draft.resources.has(address));
     const outputsChanged = draft.outputs !== writtenOutputs;
-    if (!snapshotExists || journal.bytes > Math.max(JOURNAL_COMPACT_MIN_BYTES, snapshotBytes)) {
+    const started = performance.now();
+    const full = !snapshotExists || journal.bytes > Math.max(JOURNAL_COMPACT_MIN_BYTES, snapshotBytes);
+    if (full) {
       await writeSnapshot();
     } else {
       await journal.append({ lineage: initial.lineage, serial, set, delete: removed, ...(outputsChanged ? { outputs: draft.outputs } : {}) });
     }
+    trace(`state write serial ${serial}: ${full ? "snapshot" : "journal"}, ${set.length} set, ${removed.length} deleted, ${(performance.now() - started).toFixed(1)} ms`);
     written = new Map(draft.resources);
     writtenOutputs = draft.outputs;
     writeCount += 1;
