@@ -2,7 +2,7 @@ import { createInterface } from "node:readline/promises";
 import { ExitError } from "../exit-error.js";
 import type { DesiredState, Plan, ResourceChange } from "../../reconcile/types.js";
 import { applyAndRecord, mutatingClient, parallelismOf, recover } from "./apply-run.js";
-import { loadDesired, makePlan, readSavedPlan, renderPlan } from "./planning.js";
+import { emptyDesired, loadDesired, loadDesiredIfSynthesized, makePlan, readSavedPlan, renderPlan } from "./planning.js";
 import type { StackFlags } from "./planning.js";
 import { asExitError, withApi, withLockedState } from "./session.js";
 
@@ -89,7 +89,7 @@ export function destroyTarget(desired: DesiredState): DesiredState {
 export async function destroyCommand(flags: ApplyFlags): Promise<void> {
   const parallelism = parallelismOf(flags.parallelism);
   try {
-    const desired = await loadDesired(flags);
+    const desired = (await loadDesiredIfSynthesized(flags)) ?? emptyDesired();
     await withLockedState(flags, "destroy", (store) =>
       withApi(flags, desired, async (connection) => {
         const client = await mutatingClient(connection.client);

@@ -1,16 +1,8 @@
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { ExitError } from "../exit-error.js";
-import type { ApiKeyConfig, DesiredState, StateResource } from "../../reconcile/types.js";
-import { loadDesired, observe } from "./planning.js";
+import type { ApiKeyConfig, StateResource } from "../../reconcile/types.js";
+import { loadDesiredIfSynthesized, observe } from "./planning.js";
 import type { StackFlags } from "./planning.js";
-import { asExitError, projectDir, withApi, withLockedState } from "./session.js";
-
-/** The stack when one has been synthesized, else null (import and refresh work without one). */
-async function desiredIfSynthesized(flags: StackFlags): Promise<DesiredState | null> {
-  if (!flags.synth && !existsSync(path.join(projectDir(flags), flags.outDir ?? "cdktf.out", "manifest.json"))) return null;
-  return loadDesired(flags);
-}
+import { asExitError, withApi, withLockedState } from "./session.js";
 
 const ADDRESS = /^keyform_api_key\.[^.\s]+$/;
 
@@ -23,7 +15,7 @@ const ADDRESS = /^keyform_api_key\.[^.\s]+$/;
 export async function importCommand(address: string, keyId: string, flags: StackFlags): Promise<void> {
   if (!ADDRESS.test(address)) throw new ExitError(`address "${address}" must look like keyform_api_key.NAME`);
   try {
-    const desired = await desiredIfSynthesized(flags);
+    const desired = await loadDesiredIfSynthesized(flags);
     const declared = desired?.keys.find((key) => key.address === address)?.config;
     await withLockedState(flags, `import ${address} ${keyId}`, (store) =>
       withApi(flags, desired, async ({ client }) => {
@@ -68,7 +60,7 @@ export async function importCommand(address: string, keyId: string, flags: Stack
  */
 export async function refreshCommand(flags: StackFlags): Promise<void> {
   try {
-    const desired = await desiredIfSynthesized(flags);
+    const desired = await loadDesiredIfSynthesized(flags);
     await withLockedState(flags, "refresh", (store) =>
       withApi(flags, desired, async ({ client }) => {
         const { sameInstant } = await import("../../reconcile/plan/index.js");

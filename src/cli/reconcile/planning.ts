@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
@@ -39,6 +40,25 @@ export async function loadDesired(flags: StackFlags): Promise<DesiredState> {
   const outDir = flags.synth ? (await runSynth(dir)).outDir : path.resolve(dir, flags.outDir ?? "cdktf.out");
   const { stack, file } = findStack({ outDir, stack: flags.stack });
   return loadDesiredState(file, stack);
+}
+
+/** The stack when one has been synthesized (or --synth), else null: import, refresh and destroy work without one. */
+export async function loadDesiredIfSynthesized(flags: StackFlags): Promise<DesiredState | null> {
+  if (!flags.synth && !existsSync(path.join(projectDir(flags), flags.outDir ?? "cdktf.out", "manifest.json"))) return null;
+  return loadDesired(flags);
+}
+
+/** An empty stack (no keys, no outputs): what destroy plans against when nothing is synthesized. */
+export function emptyDesired(): DesiredState {
+  return {
+    stack: "(none)",
+    file: "(no synthesized stack)",
+    keys: [],
+    listings: [],
+    outputs: [],
+    exclusive_service_accounts: [],
+    provider: { endpoint: null, data_dir: null, insecure: null, ca_file: null },
+  };
 }
 
 /** Lists the keys of every account the plan needs (or none with --refresh=false). */
