@@ -75,6 +75,8 @@ export function evaluateOutputs(
     const result = source ? walk(source, [attribute, ...path]) : { found: false as const };
     if (!result.found) {
       problems.push(`output ${output.name}: ${address}.${attribute}${path.map((step) => `[${JSON.stringify(step)}]`).join("")} has no value`);
+    } else if (attribute === "secret_key" && resource?.attributes?.secret_unknown) {
+      problems.push(`output ${output.name}: the secret of ${address} is unknown (the key was imported; keyform never saw its secret), so the value is null`);
     }
     values[output.name] = { value: result.found ? result.value : null, sensitive };
   }

@@ -86,6 +86,13 @@ describe("outputs", () => {
     expect(values.gone).toEqual({ value: null, sensitive: false });
   });
 
+  it("the secret of an imported key is null and says why", () => {
+    const imported: StateFile = { ...state, resources: [{ ...resource, attributes: { ...(resource.attributes as NonNullable<StateResource["attributes"]>), secret_key: null, secret_unknown: true } }] };
+    const { values, problems } = evaluateOutputs([reference("s", "keyform_api_key.ci", "secret_key")], imported, listing);
+    expect(values.s).toEqual({ value: null, sensitive: true });
+    expect(problems).toEqual(["output s: the secret of keyform_api_key.ci is unknown (the key was imported; keyform never saw its secret), so the value is null"]);
+  });
+
   it.each([
     { reason: "sensitive masked", output: { value: "AQVN-secret", sensitive: true }, show: false, expected: "<sensitive>" },
     { reason: "sensitive shown when asked", output: { value: "AQVN-secret", sensitive: true }, show: true, expected: "AQVN-secret" },
