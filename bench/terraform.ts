@@ -77,13 +77,16 @@ try {
   const terraformTimes: number[] = [];
   const keyformTimes: number[] = [];
   let terraformCounts: Record<string, number> = {};
+  let providerProcesses = 0;
   let keyformCounts: Record<string, number> = {};
   for (let round = 0; round < rounds; round++) {
     let started = performance.now();
     const plan = await terraform(["plan", "-detailed-exitcode"], stackDirectory, terraformEnv);
     terraformTimes.push(performance.now() - started);
     if (plan.code !== 0) throw new Error(`terraform plan is not empty (exit ${plan.code}):\n${plan.stdout}${plan.stderr}`);
-    terraformCounts = takeRpcReports(countsFile).totals;
+    const reports = takeRpcReports(countsFile);
+    terraformCounts = reports.totals;
+    providerProcesses = reports.reports.length;
 
     started = performance.now();
     const keyformPlan = await keyform("plan");
@@ -94,7 +97,7 @@ try {
   }
   const terraformMs = median(terraformTimes);
   const keyformMs = median(keyformTimes);
-  console.log(`terraform plan: ${terraformMs.toFixed(0)} ms, RPCs ${describeCounts(terraformCounts)}`);
+  console.log(`terraform plan: ${terraformMs.toFixed(0)} ms, RPCs ${describeCounts(terraformCounts)}, provider processes started: ${providerProcesses}`);
   console.log(`keyform plan:   ${keyformMs.toFixed(0)} ms, RPCs ${describeCounts(keyformCounts)}`);
   console.log(`ratio terraform/keyform: wall time ${(terraformMs / keyformMs).toFixed(2)}x, RPCs ${(total(terraformCounts) / Math.max(1, total(keyformCounts))).toFixed(1)}x`);
 } finally {
