@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Decrypter, armor, generateX25519Identity, identityToRecipient } from "age-encryption";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +8,7 @@ import type { ApiKeyClient } from "../../src/client/index.js";
 import { DEMO_SERVICE_ACCOUNTS } from "../../src/embedded/demo-accounts.js";
 import { startServer } from "../../src/server/index.js";
 import type { RunningServer } from "../../src/server/index.js";
-import { expectSuccess, installForTests, stateResources, takeRpcReports, tempDirectory, terraform, writeConfig } from "./terraform-helpers.js";
+import { expectSuccess, installForTests, repoRoot, stateResources, takeRpcReports, tempDirectory, terraform, writeConfig } from "./terraform-helpers.js";
 
 /**
  * The provider under the real terraform 1.11 binary, offline (filesystem mirror), against a
@@ -127,6 +128,13 @@ describe("terraform with keyform_api_key", () => {
     const plan = await terraform(["plan", "-detailed-exitcode"], work, env);
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
     expect(takeRpcReports(countsFile).totals["ApiKeyService/Update"]).toBeUndefined();
+  });
+
+  it("serves exactly the committed schema (terraform providers schema -json)", async () => {
+    const printed = expectSuccess(await terraform(["providers", "schema", "-json"], work, env), "providers schema");
+    const committed = JSON.parse(readFileSync(join(repoRoot, "schemas/provider-schema.json"), "utf8")) as { provider_schemas: Record<string, unknown> };
+    const served = JSON.parse(printed.stdout) as { provider_schemas: Record<string, unknown> };
+    expect(served.provider_schemas).toEqual(committed.provider_schemas);
   });
 
   it("updates the description in place with one Update RPC whose mask is [description]", async () => {
