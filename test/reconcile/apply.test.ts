@@ -118,6 +118,24 @@ describe("applier against a real server", () => {
     expect(outcome.state.resources.map((resource) => resource.address)).toEqual(["keyform_api_key.mine", "keyform_api_key.ours"]);
   });
 
+  it("an interrupt (abort) starts nothing new, finishes what is in flight, and reports the rest", async () => {
+    const account = await fixture.account("apply-interrupt");
+    const stateFile = path.join(fixture.dir, "interrupt.state.json");
+    const desired = desiredState(["a", "b", "c", "d"].map((name) => desiredKey(name, configFor(account))));
+    const store = createStateStore(stateFile, await readStateOrNew(stateFile));
+    const plan = planChanges({ desired, state: store.current(), observed: new Map([[account, []]]), now: new Date() });
+    const interrupt = new AbortController();
+    const result = await applyChanges(fixture.client, store, plan.resource_changes, {
+      parallelism: 1,
+      signal: interrupt.signal,
+      progress: { ...silentProgress, finished: () => interrupt.abort() },
+    });
+    await store.close();
+    expect(result.added).toBe(1);
+    expect(result.errors).toEqual(["b", "c", "d"].map((name) => ({ address: `keyform_api_key.${name}`, message: "not started: the run was interrupted", notStarted: true })));
+    expect((await fixture.keysOf(account)).map((key) => key.id)).toEqual([store.current().resources[0]?.attributes?.id]);
+  });
+
   it("a failing change is reported per resource and the others are applied", async () => {
     const account = await fixture.account("apply-errors");
     const stateFile = path.join(fixture.dir, "errors.state.json");

@@ -3,6 +3,7 @@ import type { ApplyResult, RecoveryResult } from "../../reconcile/apply/index.js
 import type { StateStore } from "../../reconcile/state/index.js";
 import type { DesiredState, ResourceChange } from "../../reconcile/types.js";
 import { ExitError } from "../exit-error.js";
+import { interruptible } from "./session.js";
 
 /** Parses --parallelism (a positive integer, default 16). */
 export function parallelismOf(text: string | undefined): number {
@@ -44,12 +45,16 @@ export async function applyAndRecord(options: {
   const { refreshAccounts } = await import("../../reconcile/refresh.js");
   const { evaluateOutputs, listingValues } = await import("../../reconcile/outputs.js");
   const { client, store, desired } = options;
-  const result = await applyChanges(client, store, options.changes, {
-    parallelism: options.parallelism,
-    progress: progressFor(),
-    resolvedAddresses: options.recovery.resolvedAddresses,
-    protectedKeyIds: options.recovery.recoveredKeyIds,
-  });
+  // First Ctrl-C: start nothing new, let changes in flight finish and be recorded (see interruptible).
+  const result = await interruptible((signal) =>
+    applyChanges(client, store, options.changes, {
+      parallelism: options.parallelism,
+      progress: progressFor(),
+      resolvedAddresses: options.recovery.resolvedAddresses,
+      protectedKeyIds: options.recovery.recoveredKeyIds,
+      signal,
+    }),
+  );
   const listingAccounts = [...new Set(desired.listings.map((listing) => listing.service_account_id))];
   const observation = await refreshAccounts(client, listingAccounts);
   const { values, problems } = evaluateOutputs(desired.outputs, store.current(), listingValues(desired, observation));
@@ -69,8 +74,12 @@ export async function applyAndRecord(options: {
   await printOutputs(values);
   for (const problem of problems) process.stderr.write(`Warning: ${problem}\n`);
   if (errors.length > 0) {
-    for (const error of errors) process.stderr.write(`Error: ${error.address}: ${error.message}\n`);
-    throw new ExitError(`${errors.length} change(s) failed; the others were applied and recorded in ${store.file}`);
+    const failed = errors.filter((error) => !error.notStarted);
+    const notStarted = errors.length - failed.length;
+    for (const error of failed) process.stderr.write(`Error: ${error.address}: ${error.message}\n`);
+    if (notStarted > 0) process.stderr.write(`Interrupted: ${notStarted} change(s) were not started; run keyform apply again to finish.\n`);
+    const what = [failed.length > 0 ? `${failed.length} change(s) failed` : null, notStarted > 0 ? `${notStarted} not started` : null].filter(Boolean).join(", ");
+    throw new ExitError(`${what}; everything else was applied and recorded in ${store.file}`);
   }
   return result;
 }

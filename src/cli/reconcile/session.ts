@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { ExitError } from "../exit-error.js";
@@ -89,14 +90,44 @@ export async function readStateUnlocked(flags: ReconcileFlags): Promise<{ file: 
   return { file, state: state ?? newState(), exists: state !== null };
 }
 
+/** Set while changes run: the first Ctrl-C aborts it (nothing new starts) instead of exiting. */
+let gracefulInterrupt: AbortController | null = null;
+
+/**
+ * Runs `body` with an AbortSignal that the first Ctrl-C aborts (changes in flight finish and
+ * are recorded); a second Ctrl-C exits at once, releasing the lock (state stays crash-safe).
+ */
+export async function interruptible<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  gracefulInterrupt = controller;
+  try {
+    return await body(controller.signal);
+  } finally {
+    gracefulInterrupt = null;
+  }
+}
+
 /**
  * Takes the state lock, reads the state and runs `body` with a store that writes it; the lock
- * is released afterwards, also on failure (not on SIGKILL: that is what stale locks are for).
+ * is released afterwards, also on failure and on Ctrl-C (not on SIGKILL: that is what stale
+ * locks are for).
  */
 export async function withLockedState<T>(flags: ReconcileFlags, command: string, body: (store: StateStore) => Promise<T>): Promise<T> {
   const { acquireStateLock, readStateOrNew, createStateStore } = await import("../../reconcile/state/index.js");
   const file = await statePath(flags);
   const lock = await acquireStateLock(file, command, { forceUnlockStale: flags.forceUnlock === true });
+  const onInterrupt = () => {
+    if (gracefulInterrupt && !gracefulInterrupt.signal.aborted) {
+      process.stderr.write("\nInterrupt received: finishing the changes in flight and recording them; press Ctrl-C again to stop at once.\n");
+      gracefulInterrupt.abort();
+      return;
+    }
+    // Every record already written is crash-safe; only the lock must not outlive us.
+    rmSync(lock.lockFile, { force: true });
+    process.stderr.write("\nInterrupted: the next apply finishes whatever was in flight.\n");
+    process.exit(130);
+  };
+  process.on("SIGINT", onInterrupt);
   try {
     const store = createStateStore(file, await readStateOrNew(file));
     let result: T;
@@ -110,6 +141,7 @@ export async function withLockedState<T>(flags: ReconcileFlags, command: string,
     await store.close();
     return result;
   } finally {
+    process.removeListener("SIGINT", onInterrupt);
     await lock.release();
   }
 }

@@ -3,7 +3,7 @@ import type { ApiKeyClient } from "../../client/types.js";
 import type { StateStore } from "../state/state-store.js";
 import type { ApiKeyConfig, ResourceChange, StateResource } from "../types.js";
 import { createKey, deleteKeyIfPresent, newIdempotencyKey, updateRequestOf } from "./key-requests.js";
-import { mapSettledBounded } from "./pool.js";
+import { NotStartedError, mapSettledBounded } from "./pool.js";
 import type { ApplyProgress } from "./progress.js";
 import { silentProgress } from "./progress.js";
 import type { ResourceError } from "./recover.js";
@@ -22,6 +22,8 @@ export interface ApplyOptions {
   readonly resolvedAddresses?: ReadonlySet<string>;
   /** Keys recovered from pending creates: never deleted as unmanaged in the same run. */
   readonly protectedKeyIds?: ReadonlySet<string>;
+  /** When aborted (Ctrl-C), changes not yet started are skipped and reported; those in flight finish. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ApplyResult {
@@ -205,7 +207,7 @@ export async function applyChanges(client: ApiKeyClient, store: StateStore, chan
       trace(`${change.address}: ${change.actions.join(",")} ended after ${(performance.now() - started).toFixed(0)} ms`);
       progress.finished(change.address);
     }
-  });
+  }, options.signal);
   results.forEach((result, index) => {
     const change = work[index] as ResourceChange;
     if (result.status === "fulfilled") {
@@ -215,7 +217,8 @@ export async function applyChanges(client: ApiKeyClient, store: StateStore, chan
       totals.destroyed += count.destroyed;
     } else {
       const reason = result.reason;
-      errors.push({ address: change.address, message: reason instanceof ApiError ? reason.message : reason instanceof Error ? reason.message : String(reason) });
+      const message = reason instanceof ApiError ? reason.message : reason instanceof Error ? reason.message : String(reason);
+      errors.push(reason instanceof NotStartedError ? { address: change.address, message, notStarted: true } : { address: change.address, message });
     }
   });
   progress.stop();

@@ -9,6 +9,8 @@ import type { ApplyProgress } from "./progress.js";
 export interface ResourceError {
   readonly address: string;
   readonly message: string;
+  /** True when the change never started because the run was interrupted. */
+  readonly notStarted?: boolean;
 }
 
 export interface RecoveryResult {
