@@ -64,6 +64,12 @@ async function main(): Promise<void> {
   // go-plugin servers ignore interrupts: Terraform forwards Ctrl-C and then calls StopProvider.
   process.on("SIGINT", () => trace("SIGINT ignored"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+  // Terraform always ends its providers, unless it is itself killed: then the provider would be
+  // orphaned (re-parented) and keep the embedded store open. Notice that and stop.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop("Terraform (the parent process) is gone");
+  }, 1000).unref();
   process.stdout.write(handshakeLine(socketPath, identity?.certificateDer));
   void loadHandlers();
   trace(`timing: handshake line at ${performance.now().toFixed(0)} ms; listening on ${socketPath} (${identity ? "mTLS" : "plaintext"})`);

@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { webcrypto } from "node:crypto";
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
@@ -138,4 +139,31 @@ describe("the built provider over mTLS", () => {
     expect(await exited).toBe(0);
     expect(existsSync(dirname(socketPath))).toBe(false);
   });
+});
+
+describe("the built provider orphaned", () => {
+  it("stops when Terraform (its parent) is gone, removing its socket directory", async () => {
+    const { run, repoRoot } = await import("../e2e/terraform-helpers.js");
+    // A parent shell that starts the provider, prints its pid and handshake line, then exits.
+    const script = `"${process.execPath}" "${builtProvider}" > "$0" 2>/dev/null & echo $!; sleep 1`;
+    const handshakeFile = join(tmpdir(), `keyform-orphan-${process.pid}.out`);
+    const parent = await run("/bin/sh", ["-c", script, handshakeFile], {
+      cwd: repoRoot,
+      env: { ...process.env, [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: "6", TF_DISABLE_PLUGIN_TLS: "1" },
+    });
+    const pid = Number(parent.stdout.trim());
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    while (alive()) await new Promise((resolve) => setTimeout(resolve, 100));
+    const socket = readFileSync(handshakeFile, "utf8").split("|")[3] as string;
+    rmSync(handshakeFile, { force: true });
+    expect(socket).toMatch(/plugin\.sock$/);
+    expect(existsSync(dirname(socket))).toBe(false);
+  }, 30_000);
 });
