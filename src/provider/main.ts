@@ -11,8 +11,9 @@ import type { Tracer } from "../client/trace.js";
 /**
  * Entry point of terraform-provider-keyform (bin/terraform-provider-keyform.js). Start-up
  * order is tuned for speed (Terraform starts the provider about four times per apply): the
- * certificate is minted in a worker thread while this thread loads grpc-js and the handlers;
- * the API connection is opened only by the first RPC that needs it. stdout carries only the
+ * certificate is minted in a worker thread while this thread loads grpc-js; the RPC handlers
+ * load after the handshake line (while Terraform connects); the API connection is opened only
+ * by the first RPC that needs it. stdout carries only the
  * handshake line; logs go to stderr (KEYFORM_TRACE=provider).
  */
 async function main(): Promise<void> {
