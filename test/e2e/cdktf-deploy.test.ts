@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../src/client/index.js";
@@ -15,7 +15,6 @@ import { expectSuccess, installForTests, repoRoot, run, tempDirectory } from "./
  * The example runs from a temp project (its own cdktf.json and cdktf.out) so that nothing is
  * written into the checkout.
  */
-const [demoApp] = DEMO_SERVICE_ACCOUNTS;
 const temp = tempDirectory("keyform-cdktf-e2e-");
 const project = join(temp.path, "project");
 const cdktf = join(repoRoot, "node_modules/.bin/cdktf");
@@ -37,8 +36,10 @@ function clientFor(server: RunningServer): ApiKeyClient {
 /** What both routes must agree on, per key, in a stable order. */
 async function declaredShape(client: ApiKeyClient): Promise<string[]> {
   const shapes: string[] = [];
-  for await (const key of client.listApiKeys(demoApp.id)) {
-    shapes.push(JSON.stringify({ serviceAccountId: key.serviceAccountId, description: key.description, scopes: key.scopes, expiresAt: key.expiresAt?.seconds.toString() ?? null }));
+  for (const account of DEMO_SERVICE_ACCOUNTS) {
+    for await (const key of client.listApiKeys(account.id)) {
+      shapes.push(JSON.stringify({ serviceAccountId: key.serviceAccountId, description: key.description, scopes: key.scopes, expiresAt: key.expiresAt?.seconds.toString() ?? null }));
+    }
   }
   return shapes.sort();
 }
@@ -76,14 +77,17 @@ describe("examples/basic with cdktf and with keyform", () => {
   it("cdktf deploy and keyform apply create the same keys; cdktf destroy removes them", async () => {
     const viaCdktf = servers.viaCdktf as RunningServer;
     const viaKeyform = servers.viaKeyform as RunningServer;
+    const stack = JSON.parse(readFileSync(join(project, "cdktf.out/stacks/basic/cdk.tf.json"), "utf8")) as { resource: { keyform_api_key: Record<string, unknown> } };
+    const declared = Object.keys(stack.resource.keyform_api_key).length;
+    expect(declared).toBeGreaterThan(0);
     const deployed = expectSuccess(await run(cdktf, ["deploy", "--auto-approve", "--skip-provider-lock"], { cwd: project, env: envFor(viaCdktf) }), "cdktf deploy");
-    expect(deployed.stdout).toContain("2 added, 0 changed, 0 destroyed");
+    expect(deployed.stdout).toContain(`${declared} added, 0 changed, 0 destroyed`);
     expectSuccess(
       await run(process.execPath, [join(repoRoot, "bin/keyform.js"), "apply", "--dir", project, "--state", join(temp.path, "keyform.state.json"), "--auto-approve"], { cwd: project, env: envFor(viaKeyform) }),
       "keyform apply",
     );
     const cdktfKeys = await declaredShape(clientFor(viaCdktf));
-    expect(cdktfKeys).toHaveLength(2);
+    expect(cdktfKeys).toHaveLength(declared);
     expect(await declaredShape(clientFor(viaKeyform))).toEqual(cdktfKeys);
 
     expectSuccess(await run(cdktf, ["destroy", "--auto-approve"], { cwd: project, env: envFor(viaCdktf) }), "cdktf destroy");
