@@ -71,6 +71,18 @@ export function parseState(file: string, text: string): StateFile {
  * continue the snapshot.
  */
 export async function readStateFile(file: string): Promise<StateFile | null> {
+  // A reader without the lock can race a compaction (old file, then the journal that follows
+  // the new file): such a gap is retried; a gap that stays is a broken journal.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readStateOnce(file);
+    } catch (error) {
+      if (!(error instanceof StateFileError && error.message.includes("journal jumps") && attempt < 3)) throw error;
+    }
+  }
+}
+
+async function readStateOnce(file: string): Promise<StateFile | null> {
   let text: string | null = null;
   try {
     text = await readFile(file, "utf8");
