@@ -218,4 +218,24 @@ describe("keyform plan/apply end to end (real server, real cdktf synth, built CL
     expect([...(await keysById(accountB)).keys()]).toEqual([id]);
     expect(readState().resources).toEqual([]);
   });
+
+  it("prevent_destroy refuses destroy and a plan that would replace the key, changing nothing", async () => {
+    await synthesize(spec([{ name: "guarded", serviceAccountId: accountA, description: "keep me", preventDestroy: true }]), target.outDir);
+    await applyOk();
+    const id = idOf("keyform_api_key.guarded");
+    const serial = readState().serial;
+    const destroy = await keyform(target, ["destroy", "--auto-approve"]);
+    expect(destroy.code).toBe(1);
+    expect(destroy.stderr).toContain("keyform_api_key.guarded");
+    expect(destroy.stderr).toContain("prevent_destroy");
+    // Moving it to another account would replace (delete) it: refused too.
+    await synthesize(spec([{ name: "guarded", serviceAccountId: accountB, description: "keep me", preventDestroy: true }]), target.outDir);
+    const plan = await keyform(target, ["plan"]);
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toContain("keyform_api_key.guarded");
+    const apply = await keyform(target, ["apply", "--auto-approve"]);
+    expect(apply.code).toBe(1);
+    expect((await keysById(accountA)).has(id)).toBe(true);
+    expect(readState().serial).toBe(serial);
+  });
 });

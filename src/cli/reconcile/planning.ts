@@ -44,7 +44,7 @@ export async function loadDesired(flags: StackFlags): Promise<DesiredState> {
 
 /** The stack when one has been synthesized (or --synth), else null: import, refresh and destroy work without one. */
 export async function loadDesiredIfSynthesized(flags: StackFlags): Promise<DesiredState | null> {
-  if (!flags.synth && !existsSync(path.join(projectDir(flags), flags.outDir ?? "cdktf.out", "manifest.json"))) return null;
+  if (!flags.synth && !existsSync(path.join(path.resolve(projectDir(flags), flags.outDir ?? "cdktf.out"), "manifest.json"))) return null;
   return loadDesired(flags);
 }
 
