@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { normalizeTerraformFlags } from "../../src/cli/commands/plan-apply.js";
 import { createRequestOf, updateRequestOf } from "../../src/reconcile/apply/key-requests.js";
+import { NotStartedError, mapSettledBounded } from "../../src/reconcile/apply/pool.js";
 import { evaluateOutputs, formatOutputValue } from "../../src/reconcile/outputs.js";
 import { timestampToRfc3339 } from "../../src/reconcile/refresh.js";
 import { newState, parseState, serializeState } from "../../src/reconcile/state/index.js";
@@ -117,5 +118,41 @@ describe("normalizeTerraformFlags", () => {
     { reason: "short flags and values untouched", argv: ["api-key", "-h", "-out-of-band", "--out", "x"], expected: ["api-key", "-h", "-out-of-band", "--out", "x"] },
   ])("$reason", ({ argv, expected }) => {
     expect(normalizeTerraformFlags(argv)).toEqual(expected);
+  });
+});
+
+describe("mapSettledBounded", () => {
+  it.each([
+    { reason: "limit below the item count caps the calls in flight", items: 10, limit: 3, expectedPeak: 3 },
+    { reason: "limit above the item count runs all at once", items: 4, limit: 16, expectedPeak: 4 },
+    { reason: "limit 1 is sequential", items: 5, limit: 1, expectedPeak: 1 },
+  ])("$reason", async ({ items, limit, expectedPeak }) => {
+    let inFlight = 0;
+    let peak = 0;
+    const results = await mapSettledBounded(Array.from({ length: items }, (_, index) => index), limit, async (item) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+      if (item === 2) throw new Error("item 2 fails");
+      return item * 10;
+    });
+    expect(peak).toBe(expectedPeak);
+    expect(results.map((result) => (result.status === "fulfilled" ? result.value : (result.reason as Error).message))).toEqual(
+      Array.from({ length: items }, (_, index) => (index === 2 ? "item 2 fails" : index * 10)),
+    );
+  });
+
+  it("after an abort no new item starts; the slots say so", async () => {
+    const abort = new AbortController();
+    const started: number[] = [];
+    const results = await mapSettledBounded([0, 1, 2, 3], 1, async (item) => {
+      started.push(item);
+      if (item === 1) abort.abort();
+      return item;
+    }, abort.signal);
+    expect(started).toEqual([0, 1]);
+    expect(results.slice(0, 2)).toEqual([{ status: "fulfilled", value: 0 }, { status: "fulfilled", value: 1 }]);
+    expect(results.slice(2).map((result) => result.status === "rejected" && result.reason instanceof NotStartedError)).toEqual([true, true]);
   });
 });
