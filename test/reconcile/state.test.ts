@@ -96,6 +96,17 @@ describe("state store", () => {
     expect(onDisk?.serial).toBe(store.writeCount);
   });
 
+  it("removes temp files a killed writer left behind (they may hold secrets), and nothing else", async () => {
+    const leftover = path.join(dir, ".keyform.state.json.12345.abcd1234.tmp");
+    const unrelated = path.join(dir, ".other.json.1.x.tmp");
+    writeFileSync(leftover, "{}");
+    writeFileSync(unrelated, "{}");
+    const store = createStateStore(file, newState());
+    await store.update(() => undefined);
+    expect(existsSync(leftover)).toBe(false);
+    expect(existsSync(unrelated)).toBe(true);
+  });
+
   it("refuses to overwrite a state of another lineage", async () => {
     const other = validState();
     await writeStateFileDurably(file, other);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { open, readFile, rename, rm } from "node:fs/promises";
+import { open, readFile, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import { PROVIDER_VERSION } from "../../resource/index.js";
@@ -120,6 +120,19 @@ function validated(file: string, state: StateFile): StateFile {
     throw new StateFileError(file, `with its journal does not match the state schema: ${[...new Set(problems)].join("; ")}. Nothing was changed`);
   }
   return state;
+}
+
+/**
+ * Removes temp files a killed writer left next to `file` (`.<name>.<pid>.<random>.tmp`; they
+ * may hold secrets). Call only while holding the state lock: then no other writer is active.
+ */
+export async function removeStaleTempFiles(file: string): Promise<void> {
+  const directory = path.dirname(path.resolve(file));
+  const prefix = `.${path.basename(file)}.`;
+  const names = await readdir(directory).catch(() => [] as string[]);
+  await Promise.all(
+    names.filter((name) => name.startsWith(prefix) && name.endsWith(".tmp")).map((name) => rm(path.join(directory, name), { force: true })),
+  );
 }
 
 /** Reads the state, or a new empty one when the file does not exist. */

@@ -1,5 +1,5 @@
 import type { StateFile, StateResource } from "../types.js";
-import { StateFileError, readStateFile, writeStateFileDurably } from "./state-file.js";
+import { StateFileError, readStateFile, removeStaleTempFiles, writeStateFileDurably } from "./state-file.js";
 import { JournalWriter, journalFileOf } from "./journal.js";
 import { createTracer } from "../../client/trace.js";
 
@@ -91,6 +91,7 @@ export function createStateStore(file: string, initial: StateFile): StateStore {
         throw new StateFileError(file, `changed since it was read (serial ${initial.serial} -> ${onDisk.serial}); refusing to overwrite it`);
       }
       snapshotExists = onDisk !== null;
+      await removeStaleTempFiles(file);
       checked = true;
     }
     serial += 1;
