@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["bin/**/*.js", "scripts/**/*.mjs", "**/*.cjs"],
+    files: ["bin/**/*.js", "scripts/**/*.mjs", "test/fixtures/**/*.mjs", "**/*.cjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },
 );

@@ -60,6 +60,11 @@ function applyTo(run: Run, outDir: string, env: NodeJS.ProcessEnv = {}, extra: {
 async function expectConverged(run: Run, outDir: string, declared: readonly string[], label: string): Promise<void> {
   const state = readState(run.target(outDir).stateFile);
   expect(state.resources.map((resource) => resource.address), label).toEqual(declared.map((name) => `keyform_api_key.${name}`));
+  // State records what the keys are (an Update that went through before the kill included).
+  const keys = outDir === out.fresh ? freshKeys : changedKeys;
+  expect(state.resources.map((resource) => resource.config.description), `${label}: descriptions in state`).toEqual(
+    declared.map((name) => keys.find((key) => key.name === name)?.description ?? null),
+  );
   const listed = (await run.fixture.keysOf(account)).map((key) => key.id);
   expect(new Set(listed).size, `${label}: duplicate ids listed`).toBe(listed.length);
   expect(listed.sort(), `${label}: keys on the server vs state`).toEqual(state.resources.map((resource) => resource.attributes?.id).sort());

@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline/promises";
 import { ExitError } from "../exit-error.js";
-import type { DesiredState, Plan, ResourceChange } from "../../reconcile/types.js";
+import type { DesiredState } from "../../reconcile/types.js";
 import { applyAndRecord, mutatingClient, parallelismOf, recover } from "./apply-run.js";
 import { emptyDesired, loadDesired, loadDesiredIfSynthesized, makePlan, readSavedPlan, renderPlan } from "./planning.js";
 import type { StackFlags } from "./planning.js";
@@ -26,10 +26,6 @@ async function confirm(question: string, flags: ApplyFlags): Promise<void> {
   }
 }
 
-function actionable(plan: Plan): ResourceChange[] {
-  return plan.resource_changes.filter((change) => change.actions[0] !== "no-op");
-}
-
 /**
  * `keyform apply [PLANFILE]`. Without a file: lock, finish interrupted work, refresh, plan,
  * show the plan, confirm, apply, record outputs. With a file: apply exactly that plan, refused
@@ -47,7 +43,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
         const { plan } = await makePlan(client, desired, store.current(), flags);
         process.stdout.write(await renderPlan(plan, "text"));
         if (plan.has_changes) await confirm("Do you want to perform these actions?", flags);
-        await applyAndRecord({ client, store, desired, changes: actionable(plan), parallelism, recovery });
+        await applyAndRecord({ client, store, desired, changes: plan.resource_changes, parallelism, recovery });
       }),
     );
   } catch (error) {
@@ -72,7 +68,7 @@ async function applySavedPlan(planFile: string, flags: ApplyFlags, parallelism: 
     await withApi(flags, desired, async (connection) => {
         const client = await mutatingClient(connection.client);
       const recovery = await recover(client, store);
-      await applyAndRecord({ client, store, desired, changes: actionable(plan), parallelism, recovery });
+      await applyAndRecord({ client, store, desired, changes: plan.resource_changes, parallelism, recovery });
     });
   });
 }
@@ -103,7 +99,7 @@ export async function destroyCommand(flags: ApplyFlags): Promise<void> {
         const { plan } = await makePlan(client, target, store.current(), flags);
         process.stdout.write(await renderPlan(plan, "text"));
         if (plan.has_changes) await confirm("Do you really want to destroy all keys keyform manages in this state?", flags);
-        await applyAndRecord({ client, store, desired: target, changes: actionable(plan), parallelism, recovery, verb: "Destroy" });
+        await applyAndRecord({ client, store, desired: target, changes: plan.resource_changes, parallelism, recovery, verb: "Destroy" });
       }),
     );
   } catch (error) {

@@ -8,6 +8,7 @@ import type { ApplyProgress } from "./progress.js";
 import { silentProgress } from "./progress.js";
 import type { ResourceError } from "./recover.js";
 import { createTracer } from "../../client/trace.js";
+import { sameValue } from "../plan/index.js";
 
 const trace = createTracer("reconcile");
 
@@ -157,6 +158,12 @@ async function deleteAllDeposed(context: Context, address: string): Promise<void
   for (const deposed of resourceAt(context.store, address)?.deposed ?? []) await deleteDeposed(context, address, deposed.id);
 }
 
+/** Same configuration in meaning (the planner's comparison: instants, not spellings). */
+function sameConfig(left: ApiKeyConfig, right: ApiKeyConfig): boolean {
+  const names = new Set([...Object.keys(left), ...Object.keys(right)]) as Set<keyof ApiKeyConfig>;
+  return [...names].every((name) => sameValue(name, left[name], right[name]));
+}
+
 function counts(change: ResourceChange): { added: number; changed: number; destroyed: number } {
   const actions = change.actions as readonly string[];
   return {
@@ -179,6 +186,21 @@ export async function applyChanges(client: ApiKeyClient, store: StateStore, chan
   const work = changes.filter(
     (change) => change.actions[0] !== "no-op" && !(change.reason === "pending_create_unresolved" && resolved.has(change.address)),
   );
+  // A no-op whose configuration differs from state's record (an Update that went through
+  // just before a crash, or drift that happens to match the configuration): record it, so that
+  // state says what the key is and the drift is not reported again. No RPC.
+  const stale = changes.filter((change) => {
+    const tracked = change.actions[0] === "no-op" && change.config ? store.resource(change.address) : undefined;
+    return tracked?.attributes != null && !tracked.pending_create && !sameConfig(tracked.config, change.config as ApiKeyConfig);
+  });
+  if (stale.length > 0) {
+    await store.update((draft) => {
+      for (const change of stale) {
+        const current = draft.resources.get(change.address);
+        if (current && change.config) draft.resources.set(change.address, { ...current, config: change.config });
+      }
+    });
+  }
   const totals = { added: 0, changed: 0, destroyed: 0 };
   const errors: ResourceError[] = [];
   progress.start(work.length);
