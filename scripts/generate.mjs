@@ -5,8 +5,8 @@
 //      (TypeScript run through tsx, so a fresh clone needs no build first)
 //   3. constructs/providers/keyform/ (CDKTF bindings) from that schema with
 //      @cdktf/provider-generator, post-processed for our ESM package (see esmifyBindings)
-// With --check, nothing is written: src/gen is compared through git, and steps 2-3 are
-// generated into a temp dir and compared file by file with the tree; any drift exits 1.
+// Everything is generated into a temp dir first. With --check, nothing in the tree is
+// written: the temp dir is compared file by file with the tree, and any drift exits 1.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import fs from "node:fs";
@@ -23,12 +23,9 @@ function run(command, args) {
   execFileSync(command, args, { cwd: root, stdio: "inherit" });
 }
 
-/** Step 1: buf. `clean: true` in buf.gen.yaml rewrites src/gen, so check mode asks git. */
-function generateProtobufCode() {
-  run(process.execPath, [path.join(root, "node_modules/@bufbuild/buf/bin/buf"), "generate"]);
-  if (!check) return [];
-  const drift = execFileSync("git", ["status", "--porcelain", "--", ...bufGeneratedPaths], { cwd: root, encoding: "utf8" });
-  return drift.trim() ? drift.trimEnd().split("\n").map((line) => line.slice(3)) : [];
+/** Step 1: buf, into `outRoot` (buf's --output base); `clean: true` empties only outRoot/src/gen. */
+function generateProtobufCode(outRoot) {
+  run(process.execPath, [path.join(root, "node_modules/@bufbuild/buf/bin/buf"), "generate", "--output", outRoot]);
 }
 
 /** Steps 2-3, written under `outRoot` with the repository's relative layout. */
@@ -101,17 +98,20 @@ function compareTrees(generatedRoot, relativePaths) {
   return drift;
 }
 
-const drift = generateProtobufCode();
+const drift = [];
 const outRoot = fs.mkdtempSync(path.join(os.tmpdir(), "keyform-generate-"));
 try {
+  generateProtobufCode(outRoot);
   await generateProviderArtifacts(outRoot);
   if (check) {
-    drift.push(...compareTrees(outRoot, [schemaFile, bindingsDir]));
+    drift.push(...compareTrees(outRoot, [...bufGeneratedPaths, schemaFile, bindingsDir]));
   } else {
     fs.mkdirSync(path.join(root, "schemas"), { recursive: true });
     fs.copyFileSync(path.join(outRoot, schemaFile), path.join(root, schemaFile));
-    fs.rmSync(path.join(root, bindingsDir), { recursive: true, force: true });
-    fs.cpSync(path.join(outRoot, bindingsDir), path.join(root, bindingsDir), { recursive: true });
+    for (const dir of [...bufGeneratedPaths, bindingsDir]) {
+      fs.rmSync(path.join(root, dir), { recursive: true, force: true });
+      fs.cpSync(path.join(outRoot, dir), path.join(root, dir), { recursive: true });
+    }
   }
 } finally {
   fs.rmSync(outRoot, { recursive: true, force: true });

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
 /**
- * Runs `scripts/generate.mjs --check` in a private git checkout made of the files the script
- * reads and writes, so that drift can be introduced without touching the shared tree.
+ * Runs `scripts/generate.mjs --check` in a private copy of the files the script reads and
+ * writes, so that drift can be introduced without touching the shared tree.
  */
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const COPIED = ["package.json", "buf.yaml", "buf.gen.yaml", "proto", "scripts/generate.mjs", "src/resource", "src/gen", "schemas/provider-schema.json", "constructs/providers"];
@@ -17,10 +17,6 @@ function makeCheckout(): string {
   checkouts.push(dir);
   for (const relative of COPIED) fs.cpSync(path.join(repoRoot, relative), path.join(dir, relative), { recursive: true });
   fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
-  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.invalid", ...args], { cwd: dir, stdio: "pipe" });
-  git("init", "-q");
-  git("add", "-A");
-  git("commit", "-q", "-m", "snapshot");
   return dir;
 }
 
@@ -46,8 +42,14 @@ describe("npm run generate:check", () => {
     fs.appendFileSync(path.join(dir, "constructs/providers/keyform/api-key/index.ts"), "// hand edit\n");
     fs.rmSync(path.join(dir, "constructs/providers/keyform/provider/index.ts"));
     fs.writeFileSync(path.join(dir, "constructs/providers/keyform/stale.ts"), "export {};\n");
+    const protobufFile = path.join(dir, "src/gen/yandex/cloud/iam/v1/api_key_pb.ts");
+    fs.appendFileSync(protobufFile, "// hand edit\n");
     const result = runCheck(dir);
     expect(result.status).toBe(1);
+    expect(result.output).toContain("src/gen/yandex/cloud/iam/v1/api_key_pb.ts (differs)");
+    // Check mode writes nothing into the tree: the hand edits are still there.
+    expect(fs.readFileSync(protobufFile, "utf8").endsWith("// hand edit\n")).toBe(true);
+    expect(fs.existsSync(path.join(dir, "constructs/providers/keyform/stale.ts"))).toBe(true);
     expect(result.output).toContain("constructs/providers/keyform/api-key/index.ts (differs)");
     expect(result.output).toContain("constructs/providers/keyform/provider/index.ts (missing)");
     expect(result.output).toContain("constructs/providers/keyform/stale.ts (not generated any more)");
