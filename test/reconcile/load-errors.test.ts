@@ -67,7 +67,7 @@ describe("loadDesiredState: every problem, with address, path and exact message"
       ],
     },
     {
-      reason: "outputs: templates, functions, undeclared or foreign references, unknown attributes, unmarked secrets, nested expressions, preconditions",
+      reason: "outputs: templates, functions, undeclared or foreign references (value and depends_on), unknown attributes, unmarked secrets, nested expressions, preconditions",
       fixture: "outputs.cdk.tf.json",
       want: [
         "output.checked: precondition: precondition is not supported by keyform plan/apply; use `cdktf deploy` (Terraform with the keyform provider) for such a stack",
@@ -77,6 +77,9 @@ describe("loadDesiredState: every problem, with address, path and exact message"
         "output.mixed: value: only a literal or exactly one attribute reference such as ${keyform_api_key.<name>.<attribute>} is supported by keyform plan/apply (got \"key=${keyform_api_key.ci.id}\"); use `cdktf deploy` (Terraform with the keyform provider) for such a stack",
         "output.nested: value.id: keyform plan/apply support an expression only as the whole output value, a single reference such as ${keyform_api_key.<name>.<attribute>}; use `cdktf deploy` (Terraform with the keyform provider) for such a stack",
         "output.no_attribute: value: refers to keyform_api_key.ci.colour, but keyform_api_key has no attribute colour",
+        "output.ordered: depends_on[1]: \"keyform_api_key.gone\" is not declared in this stack; declare it or remove it from depends_on",
+        "output.ordered: depends_on[2]: \"data.keyform_api_keys.gone\" is not declared in this stack; declare it or remove it from depends_on",
+        "output.ordered: depends_on[3]: \"aws_s3_bucket.logs\" is not a keyform_api_key or keyform_api_keys declared in this stack, and keyform plan/apply cannot order other things; use `cdktf deploy` (Terraform with the keyform provider) for such a stack",
         "output.undeclared: value: refers to keyform_api_key.nope, which this stack does not declare",
       ],
     },

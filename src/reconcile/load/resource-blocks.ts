@@ -103,16 +103,28 @@ function loadLifecycle(address: string, raw: unknown, sink: ProblemSink): Lifecy
  * `provider` may only name the default keyform provider (aliases are not supported).
  */
 function checkMetaArguments(address: string, raw: Json, declared: ReadonlySet<string>, sink: ProblemSink): void {
-  if (Array.isArray(raw.depends_on) && !sink.has(address, "depends_on")) {
-    raw.depends_on.forEach((target: unknown, index) => {
-      if (typeof target === "string" && !declared.has(target)) {
-        sink.add({ address, path: `depends_on[${index}]`, message: `"${target}" is not a keyform_api_key or keyform_api_keys declared in this stack, and keyform plan/apply cannot order other things; ${USE_CDKTF_DEPLOY}` });
-      }
-    });
-  }
+  checkDependsOn(address, raw, declared, sink);
   if (typeof raw.provider === "string" && raw.provider !== "keyform") {
     sink.add({ address, path: "provider", message: `provider aliases ("${raw.provider}") are not supported by keyform plan/apply; ${USE_CDKTF_DEPLOY}` });
   }
+}
+
+const KEYFORM_ADDRESS = /^(keyform_api_key|data\.keyform_api_keys)\./;
+
+/**
+ * Reports every `depends_on[i]` of `address` (a resource, data source or output) that names
+ * nothing this stack declares: an undeclared keyform_api_key/keyform_api_keys is a typo to
+ * fix; anything else would need Terraform to order it.
+ */
+export function checkDependsOn(address: string, raw: Json, declared: ReadonlySet<string>, sink: ProblemSink): void {
+  if (!Array.isArray(raw.depends_on) || sink.has(address, "depends_on")) return;
+  raw.depends_on.forEach((target: unknown, index) => {
+    if (typeof target !== "string" || declared.has(target)) return;
+    const message = KEYFORM_ADDRESS.test(target)
+      ? `"${target}" is not declared in this stack; declare it or remove it from depends_on`
+      : `"${target}" is not a keyform_api_key or keyform_api_keys declared in this stack, and keyform plan/apply cannot order other things; ${USE_CDKTF_DEPLOY}`;
+    sink.add({ address, path: `depends_on[${index}]`, message });
+  });
 }
 
 /** One `keyform_api_keys` data source. */

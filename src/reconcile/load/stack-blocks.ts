@@ -1,7 +1,7 @@
 import { PROVIDER_SOURCE, PROVIDER_VERSION, apiKeyResource, apiKeysDataSource, validateServiceAccountId } from "../../resource/index.js";
 import type { DesiredOutput, DesiredState } from "../types.js";
 import { USE_CDKTF_DEPLOY } from "./load-error.js";
-import { literalArguments } from "./resource-blocks.js";
+import { checkDependsOn, literalArguments } from "./resource-blocks.js";
 import type { ProblemSink } from "./resource-blocks.js";
 import { attributePath } from "./schema-check.js";
 import { literalJson, parseReference, parseTemplate } from "./template.js";
@@ -13,10 +13,12 @@ const REFERENCE_EXAMPLE = "${keyform_api_key.<name>.<attribute>}";
 
 /**
  * One output. Its value is a literal JSON value, or exactly one reference to an attribute of a
- * declared key or listing; anything else would need Terraform to evaluate it.
+ * declared key or listing; anything else would need Terraform to evaluate it. Its depends_on
+ * may only name keys and listings of this stack (and is then ignored, as for resources).
  */
 export function loadOutput(name: string, raw: Json, declared: ReadonlySet<string>, sink: ProblemSink): DesiredOutput {
   const address = `output.${name}`;
+  checkDependsOn(address, raw, declared, sink);
   const sensitive = raw.sensitive === true;
   const description = typeof raw.description === "string" ? raw.description : null;
   const literal = (json: unknown): DesiredOutput => ({ name, sensitive, description, value: { kind: "literal", json } });
