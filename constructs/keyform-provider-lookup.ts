@@ -23,10 +23,30 @@ export function findKeyformProvider(scope: IConstruct): KeyformProvider | undefi
  * `required_providers` entry, which neither `keyform plan` nor `terraform init` accepts.
  */
 export function keyformProviderProblems(scope: IConstruct, explicit: TerraformProvider | undefined): string[] {
-  if (explicit || findKeyformProvider(scope)) return [];
-  return [
-    `needs a keyform provider in its stack: add \`new KeyformProvider(stack, "keyform")\` (from constructs/index.js) to stack "${TerraformStack.of(scope).node.id}"`,
-  ];
+  const provider = explicit ?? findKeyformProvider(scope);
+  if (!provider) {
+    return [
+      `needs a keyform provider in its stack: add \`new KeyformProvider(stack, "keyform")\` (from constructs/index.js) to stack "${TerraformStack.of(scope).node.id}"`,
+    ];
+  }
+  return credentialProblems(provider);
+}
+
+const CREDENTIAL_VARIABLES = { token: "KEYFORM_TOKEN", apiKey: "KEYFORM_API_KEY" } as const;
+
+/**
+ * A credential set on the provider would be written into cdk.tf.json (and from there into
+ * version control, CI artifacts and plan files); keyform plan refuses such a stack, so say so
+ * at synth time, naming the provider, rather than after synthesis.
+ */
+function credentialProblems(provider: TerraformProvider): string[] {
+  const keyform = provider as Partial<Pick<KeyformProvider, "token" | "apiKey">>;
+  return Object.entries(CREDENTIAL_VARIABLES)
+    .filter(([property]) => keyform[property as keyof typeof CREDENTIAL_VARIABLES] !== undefined)
+    .map(
+      ([property, variable]) =>
+        `provider ${provider.node.path}: do not set \`${property}\`, it would be stored in cdk.tf.json; set the ${variable} environment variable instead`,
+    );
 }
 
 /**

@@ -135,6 +135,18 @@ describe("ServiceAccountApiKeys", () => {
     expect(validationError(stack)).toContain('[test/keys] needs a keyform provider in its stack: add `new KeyformProvider(stack, "keyform")`');
   });
 
+  it.each([
+    { property: "token", config: { token: "secret-token-value" }, variable: "KEYFORM_TOKEN" },
+    { property: "apiKey", config: { apiKey: "secret-api-key-value" }, variable: "KEYFORM_API_KEY" },
+  ])("fails synth when the provider carries a credential ($property), naming the provider and the variable", ({ property, config, variable }) => {
+    const stack = testStack();
+    new KeyformProvider(stack, "keyform", config);
+    new ServiceAccountApiKeys(stack, "keys", { serviceAccountId: ACCOUNT, keys: { a: {} } });
+    const error = validationError(stack);
+    expect(error).toContain(`[test/keys] provider test/keyform: do not set \`${property}\`, it would be stored in cdk.tf.json; set the ${variable} environment variable instead`);
+    expect(error).not.toContain("secret-");
+  });
+
   it("reports every problem of every key at once", () => {
     const stack = testStack();
     new KeyformProvider(stack, "keyform");
