@@ -19,8 +19,6 @@ export interface Authenticator {
    * malformed, unknown or expired credential; the message never contains the credential.
    */
   authenticate(authorization: string | undefined): Promise<Caller>;
-  /** Accepts one more admin token (by digest) from now on. */
-  addAdminTokenDigest(digest: string): void;
 }
 
 function expired(key: ApiKeyRecord, nowMs: number): boolean {
@@ -29,7 +27,7 @@ function expired(key: ApiKeyRecord, nowMs: number): boolean {
 }
 
 /**
- * Authenticates `Bearer <admin token>` against digests held in memory and
+ * Authenticates `Bearer <admin token>` against exactly `adminTokenDigests` (held in memory) and
  * `Api-Key <secret>` by looking the secret's SHA-256 digest up in the store.
  */
 export function createAuthenticator(store: Store, adminTokenDigests: Iterable<string>, now: () => number = Date.now): Authenticator {
@@ -50,9 +48,6 @@ export function createAuthenticator(store: Store, adminTokenDigests: Iterable<st
   }
 
   return {
-    addAdminTokenDigest(digest) {
-      adminDigests.add(digest);
-    },
     async authenticate(authorization) {
       if (!authorization) {
         throw new ApiError(Code.UNAUTHENTICATED, "missing credentials: send authorization metadata 'Bearer <token>' or 'Api-Key <secret>'");

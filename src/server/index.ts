@@ -29,7 +29,10 @@ export interface ServerOptions {
   tls?: { certPem: Buffer; keyPem: Buffer };
   /** When > 0, Update/Delete/Create-account operations stay running this long first. */
   operationDelayMs?: number;
-  /** Admin tokens accepted besides the one in `<dataDir>/admin-token`. */
+  /**
+   * Admin tokens accepted besides the one in `<dataDir>/admin-token`. Together they are the
+   * whole accepted set: no token is remembered across restarts.
+   */
   adminTokens?: string[];
   /** Creates DEMO_SERVICE_ACCOUNTS (src/embedded/demo-accounts.ts) if missing. */
   createDemoServiceAccounts?: boolean;
@@ -79,10 +82,11 @@ export async function startServer(options: ServerOptions, hooks: ServerHooks = {
   try {
     const now = Date.now;
     const keys = loadServerKeys(options.dataDir);
+    // The accepted admin tokens are exactly the file's current one plus the configured ones,
+    // so deleting or replacing the file revokes the old token at the next start.
     const adminToken = ensureAdminTokenFile(options.dataDir);
-    await store.addAdminTokenDigest(sha256Hex(adminToken), now());
-    const digests = [...(await store.listAdminTokenDigests()), ...(options.adminTokens ?? []).map((token) => sha256Hex(token))];
-    const authenticator = createAuthenticator(store, digests, now);
+    const adminTokens = [adminToken, ...(options.adminTokens ?? [])];
+    const authenticator = createAuthenticator(store, adminTokens.map((token) => sha256Hex(token)), now);
     const operations = new OperationRunner(store, options.operationDelayMs ?? 0, now);
     const deps: ServiceDeps = { store, keys, operations, now };
     const logic = [createApiKeyService(deps), createOperationService(deps), createServiceAccountService(deps)];

@@ -76,6 +76,12 @@ export const MIGRATIONS: readonly string[] = [
     created_at_ms INTEGER NOT NULL
   );
   `,
+  // 2: admin tokens are no longer remembered. Version 1 kept the digest of every token that
+  // was ever in <data dir>/admin-token and accepted them all, so a deleted (rotated) token
+  // stayed valid; now the accepted set is what the token file and the config hold at start.
+  `
+  DROP TABLE admin_tokens;
+  `,
 ];
 
 /**

@@ -100,8 +100,6 @@ class SqliteStore implements Store {
         "INSERT INTO idempotency_records (caller, method, key, fingerprint, response, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)",
       ),
       purgeIdempotency: prepare("DELETE FROM idempotency_records WHERE created_at_ms < ?"),
-      addAdminToken: prepare("INSERT OR IGNORE INTO admin_tokens (digest, created_at_ms) VALUES (?, ?)"),
-      listAdminTokens: prepare("SELECT digest FROM admin_tokens"),
     };
   }
 
@@ -195,16 +193,6 @@ class SqliteStore implements Store {
 
   purgeIdempotencyRecords(beforeMs: number): Promise<number> {
     return this.guard(() => this.statements.purgeIdempotency.run(beforeMs).changes);
-  }
-
-  addAdminTokenDigest(digest: string, atMs: number): Promise<void> {
-    return this.guard(() => {
-      this.statements.addAdminToken.run(digest, atMs);
-    });
-  }
-
-  listAdminTokenDigests(): Promise<string[]> {
-    return this.guard(() => (this.statements.listAdminTokens.all() as { digest: string }[]).map((row) => row.digest));
   }
 
   commit(write: StoreWrite): Promise<CommitResult> {

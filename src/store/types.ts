@@ -158,9 +158,6 @@ export interface Store {
   /** Deletes idempotency records created before `beforeMs` (stored Create secrets with them). */
   purgeIdempotencyRecords(beforeMs: number): Promise<number>;
 
-  addAdminTokenDigest(digest: string, atMs: number): Promise<void>;
-  listAdminTokenDigests(): Promise<string[]>;
-
   /** Applies one request's writes atomically; see StoreWrite for the order and semantics. */
   commit(write: StoreWrite): Promise<CommitResult>;
   close(): Promise<void>;

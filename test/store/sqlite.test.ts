@@ -66,6 +66,23 @@ describe("SQLite store", () => {
     expect(statSync(join(dir, DATABASE_FILE)).mode & 0o777).toBe(0o600);
   });
 
+  it("upgrades a version 1 database: keeps its data and drops the remembered admin token digests", async () => {
+    const dir = tempDir();
+    const raw = new Database(join(dir, DATABASE_FILE));
+    raw.exec(MIGRATIONS[0] as string);
+    raw.pragma("user_version = 1");
+    raw.prepare("INSERT INTO service_accounts (id, folder_id, name, description, labels, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)").run(account.id, "f", "acc", "", '{"team":"a"}', 1000);
+    raw.prepare("INSERT INTO admin_tokens (digest, created_at_ms) VALUES (?, ?)").run("a".repeat(64), 1);
+    raw.close();
+
+    const store = open(dir);
+    expect(await store.getServiceAccount(account.id)).toEqual(account);
+    const upgraded = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    expect(upgraded.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
+    expect(upgraded.prepare("SELECT name FROM sqlite_master WHERE name = 'admin_tokens'").all()).toEqual([]);
+    upgraded.close();
+  });
+
   it("refuses a database written by a newer schema version", () => {
     const dir = tempDir();
     const raw = new Database(join(dir, DATABASE_FILE));
