@@ -1,5 +1,5 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { EmptySchema } from "@bufbuild/protobuf/wkt";
+import { AnySchema, EmptySchema } from "@bufbuild/protobuf/wkt";
 import { ApiError } from "../api-error.js";
 import type { ApiKey } from "../gen/yandex/cloud/iam/v1/api_key_pb.js";
 import {
@@ -55,6 +55,28 @@ async function ownedKey(deps: ServiceDeps, caller: Caller, apiKeyId: string): Pr
   if (!key) throw ApiError.notFound(`api key ${apiKeyId} not found`);
   requireOwner(caller, key.serviceAccountId, `api key ${apiKeyId}`);
   return key;
+}
+
+const API_KEY_OPERATION_TYPE_URLS = [UpdateApiKeyMetadataSchema, DeleteApiKeyMetadataSchema].map((schema) => `type.googleapis.com/${schema.typeName}`);
+
+/**
+ * Checks that the caller may list the operations of `apiKeyId`: they belong to the key's
+ * account while the key exists and, once it is deleted, to the account that owned it as
+ * recorded on its operations (so the Delete's Operation can still be listed). NOT_FOUND when
+ * neither the key nor any API key operation on that id exists; PERMISSION_DENIED for another
+ * account's key, as for Get.
+ */
+async function requireOperationsVisible(deps: ServiceDeps, caller: Caller, apiKeyId: string): Promise<void> {
+  throwIfProblems(requiredId(apiKeyId, "api_key_id"));
+  const key = await deps.store.getApiKey(apiKeyId);
+  let owner = key?.serviceAccountId;
+  if (!key) {
+    const first = (await deps.store.listOperations(apiKeyId, { afterSeq: 0, limit: 1 })).items[0];
+    // Service accounts' operations share the resource_id column: only an API key's count.
+    if (first && API_KEY_OPERATION_TYPE_URLS.includes(fromBinary(AnySchema, first.metadata).typeUrl)) owner = first.ownerAccountId;
+  }
+  if (owner === undefined) throw ApiError.notFound(`api key ${apiKeyId} not found`);
+  requireOwner(caller, owner, `api key ${apiKeyId}`);
 }
 
 async function existingAccount(deps: ServiceDeps, serviceAccountId: string): Promise<void> {
@@ -208,9 +230,9 @@ export function createApiKeyService(deps: ServiceDeps) {
     },
 
     async listOperations(request: ListApiKeyOperationsRequest, context: CallContext): Promise<ListApiKeyOperationsResponse> {
-      const key = await ownedKey(deps, context.caller, request.apiKeyId);
-      const page = pageRequest(deps.keys, `ApiKeyService/ListOperations:${key.id}`, request.pageSize, request.pageToken);
-      const result = await deps.store.listOperations(key.id, page);
+      await requireOperationsVisible(deps, context.caller, request.apiKeyId);
+      const page = pageRequest(deps.keys, `ApiKeyService/ListOperations:${request.apiKeyId}`, request.pageSize, request.pageToken);
+      const result = await deps.store.listOperations(request.apiKeyId, page);
       const operations = await Promise.all(result.items.map(async (record) => operationMessage(await deps.operations.refresh(record))));
       return create(ListApiKeyOperationsResponseSchema, { operations, nextPageToken: page.nextToken(result.nextAfterSeq) });
     },

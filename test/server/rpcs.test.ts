@@ -116,7 +116,6 @@ describe("ApiKeyService success paths", () => {
       ["delete", { apiKeyId: id }],
       ["get", { apiKeyId: id }],
       ["update", { apiKeyId: id, updateMask: { paths: ["description"] } }],
-      ["listOperations", { apiKeyId: id }],
     ] as const) {
       expect(await failure(h.apiKeys.call(method, request, h.admin))).toEqual({ code: status.NOT_FOUND, details: `api key ${id} not found` });
     }
@@ -124,6 +123,32 @@ describe("ApiKeyService success paths", () => {
       code: status.FAILED_PRECONDITION,
       details: `operation ${op.id} is already done`,
     });
+  });
+
+  it("ListOperations of a deleted key still lists its operations, to its own account and admins only", async () => {
+    const ownerKey = await h.apiKeys.call<CreateApiKeyResponse>("create", { serviceAccountId: accountId }, h.admin);
+    const strangerAccount = await createAccount("list-ops-stranger");
+    const strangerKey = await h.apiKeys.call<CreateApiKeyResponse>("create", { serviceAccountId: strangerAccount }, h.admin);
+    const doomed = await h.apiKeys.call<CreateApiKeyResponse>("create", { serviceAccountId: accountId }, h.admin);
+    const id = doomed.apiKey?.id ?? "";
+    const update = await h.apiKeys.call<Operation>("update", { apiKeyId: id, updateMask: { paths: ["description"] }, description: "last" }, h.admin);
+    const deletion = await h.apiKeys.call<Operation>("delete", { apiKeyId: id }, { apiKey: ownerKey.secret });
+
+    for (const auth of [h.admin, { apiKey: ownerKey.secret }]) {
+      const listed = await h.apiKeys.call<ListApiKeyOperationsResponse>("listOperations", { apiKeyId: id }, auth);
+      expect(listed.operations.map((operation) => [operation.id, operation.description, operation.done])).toEqual([
+        [update.id, "Update API key", true],
+        [deletion.id, "Delete API key", true],
+      ]);
+    }
+    expect(await failure(h.apiKeys.call("listOperations", { apiKeyId: id }, { apiKey: strangerKey.secret }))).toEqual({
+      code: status.PERMISSION_DENIED,
+      details: `api key ${id} belongs to another service account`,
+    });
+    // No key and no API key operation under that id: a never-used id, or a service account's.
+    for (const unknown of ["ajeneverexisted00000", strangerAccount]) {
+      expect(await failure(h.apiKeys.call("listOperations", { apiKeyId: unknown }, h.admin))).toEqual({ code: status.NOT_FOUND, details: `api key ${unknown} not found` });
+    }
   });
 
   it("ListScopes pages through the fixed list", async () => {
