@@ -170,6 +170,53 @@ describe("applier against a real server", () => {
     expect(outcome.state.resources[0]?.pending_create).toBeNull();
   });
 
+  it("recovery works on at most `parallelism` resources at once (pending creates and deposed keys)", async () => {
+    const account = await fixture.account("apply-recover-bounded");
+    const config = configFor(account, { description: "recovering" });
+    const inFlight = { now: 0, max: 0 };
+    const tracked = <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        inFlight.max = Math.max(inFlight.max, ++inFlight.now);
+        try {
+          return await call(...args);
+        } finally {
+          inFlight.now--;
+        }
+      };
+    const counting = Object.assign(Object.create(fixture.client) as typeof fixture.client, {
+      createApiKey: tracked(fixture.client.createApiKey.bind(fixture.client)),
+      deleteApiKey: tracked(fixture.client.deleteApiKey.bind(fixture.client)),
+    });
+    const cases = [
+      { reason: "parallelism 1: one at a time", parallelism: 1, want: 1 },
+      { reason: "parallelism 3: three at a time", parallelism: 3, want: 3 },
+      { reason: "default (16): all six at once", parallelism: undefined, want: 6 },
+    ];
+    for (const { reason, parallelism, want } of cases) {
+      const stateFile = path.join(fixture.dir, `recover-bounded-${parallelism ?? "default"}.state.json`);
+      const store = createStateStore(stateFile, await readStateOrNew(stateFile));
+      // Six interrupted resources: three pending creates, three deposed keys.
+      const deposedKeys = await Promise.all([1, 2, 3].map(() => fixture.client.createApiKey(createRequestOf(config))));
+      await store.update((draft) => {
+        for (const index of [1, 2, 3]) {
+          const pending = { idempotency_key: `00000000-0000-4000-8000-00000000000${index}-${parallelism ?? 0}`, started_at: new Date().toISOString(), config };
+          draft.resources.set(`keyform_api_key.p${index}`, { address: `keyform_api_key.p${index}`, config, attributes: null, pending_create: pending, deposed: [] });
+        }
+        deposedKeys.forEach((key, index) => {
+          const address = `keyform_api_key.d${index}`;
+          draft.resources.set(address, { address, config, attributes: null, pending_create: null, deposed: [{ id: key.apiKey?.id ?? "", idempotency_key: `dep-${index}-${parallelism ?? 0}` }] });
+        });
+      });
+      inFlight.max = 0;
+      const recovery = await recoverInterruptedWork(counting, store, silentProgress, parallelism === undefined ? {} : { parallelism });
+      await store.close();
+      expect(recovery.errors, reason).toEqual([]);
+      expect(inFlight.max, reason).toBe(want);
+      expect([...recovery.resolvedAddresses].sort(), reason).toEqual(["keyform_api_key.p1", "keyform_api_key.p2", "keyform_api_key.p3"]);
+      expect(store.current().resources.every((resource) => resource.pending_create === null && resource.deposed.length === 0), reason).toBe(true);
+    }
+  });
+
   it.skipIf(!ageInstalled)(`with age_recipients, state holds only the armored ciphertext that \`age -d\` decrypts to a working secret${ageInstalled ? "" : " (SKIPPED: the age command is not installed; CI installs Debian's age)"}`, async () => {
     const identity = await generateIdentity();
     const recipient = await identityToRecipient(identity);

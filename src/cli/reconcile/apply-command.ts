@@ -39,7 +39,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     await withLockedState(flags, "apply", (store) =>
       withApi(flags, desired, async (connection) => {
         const client = await mutatingClient(connection.client);
-        const recovery = await recover(client, store);
+        const recovery = await recover(client, store, parallelism);
         const { plan } = await makePlan(client, desired, store.current(), flags);
         process.stdout.write(await renderPlan(plan, "text"));
         if (plan.has_changes) await confirm("Do you want to perform these actions?", flags);
@@ -67,7 +67,7 @@ async function applySavedPlan(planFile: string, flags: ApplyFlags, parallelism: 
     }
     await withApi(flags, desired, async (connection) => {
         const client = await mutatingClient(connection.client);
-      const recovery = await recover(client, store);
+      const recovery = await recover(client, store, parallelism);
       await applyAndRecord({ client, store, desired, changes: plan.resource_changes, parallelism, recovery });
     });
   });
@@ -94,7 +94,7 @@ export async function destroyCommand(flags: ApplyFlags): Promise<void> {
         if (protectedKeys.length > 0) {
           throw new ExitError(`refusing to destroy: ${protectedKeys.join(", ")} set lifecycle.prevent_destroy; nothing was changed`);
         }
-        const recovery = await recover(client, store);
+        const recovery = await recover(client, store, parallelism);
         const target = destroyTarget(desired);
         const { plan } = await makePlan(client, target, store.current(), flags);
         process.stdout.write(await renderPlan(plan, "text"));

@@ -19,11 +19,14 @@ export async function mutatingClient(client: ApiKeyClient): Promise<ApiKeyClient
   return withCrashAfterRpcHook(client);
 }
 
-/** Resolves what an interrupted apply left behind (pending creates, deposed keys), with progress on stderr. */
-export async function recover(client: ApiKeyClient, store: StateStore): Promise<RecoveryResult> {
+/**
+ * Resolves what an interrupted apply left behind (pending creates, deposed keys), at most
+ * `parallelism` resources at once, with progress on stderr.
+ */
+export async function recover(client: ApiKeyClient, store: StateStore, parallelism: number): Promise<RecoveryResult> {
   // Plain lines even on a terminal: recovery is rare and worth a line each (no bar to start).
   const { recoverInterruptedWork, linesProgress } = await import("../../reconcile/apply/index.js");
-  return recoverInterruptedWork(client, store, linesProgress());
+  return recoverInterruptedWork(client, store, linesProgress(), { parallelism });
 }
 
 /**

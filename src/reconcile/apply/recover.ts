@@ -2,7 +2,9 @@ import { ApiError, Code } from "../../api-error.js";
 import type { ApiKeyClient } from "../../client/types.js";
 import type { StateStore } from "../state/state-store.js";
 import type { StateResource } from "../types.js";
+import { DEFAULT_PARALLELISM } from "./applier.js";
 import { createKey, deleteKeyIfPresent, newIdempotencyKey } from "./key-requests.js";
+import { mapSettledBounded } from "./pool.js";
 import type { ApplyProgress } from "./progress.js";
 
 /** An address whose interrupted work could not be finished, and why (never a secret). */
@@ -29,27 +31,30 @@ export interface RecoveryResult {
  * - every `deposed` key is deleted with its recorded idempotency key and dropped from state.
  * A Create refused with NOT_FOUND (the service account is gone) cannot have produced a key
  * that still exists, so its pending entry is dropped. Other failures are returned per address
- * and leave the entry in state for the next run.
+ * and leave the entry in state for the next run. At most `parallelism` resources (default 16,
+ * as for apply) are worked on at once.
  */
-export async function recoverInterruptedWork(client: ApiKeyClient, store: StateStore, progress: ApplyProgress): Promise<RecoveryResult> {
+export async function recoverInterruptedWork(
+  client: ApiKeyClient,
+  store: StateStore,
+  progress: ApplyProgress,
+  options: { readonly parallelism?: number } = {},
+): Promise<RecoveryResult> {
   const recoveredKeyIds = new Set<string>();
   const resolvedAddresses = new Set<string>();
   const errors: ResourceError[] = [];
   const unfinished = store.current().resources.filter((resource) => resource.pending_create || resource.deposed.length > 0);
-  await Promise.all(
-    unfinished.map(async (resource) => {
-      try {
-        if (resource.pending_create) {
-          const recovered = await replayPendingCreate(client, store, resource, progress);
-          if (recovered) recoveredKeyIds.add(recovered);
-          resolvedAddresses.add(resource.address);
-        }
-        await deleteDeposedKeys(client, store, resource.address, progress);
-      } catch (error) {
-        errors.push({ address: resource.address, message: ApiError.from(error).message });
-      }
-    }),
-  );
+  const results = await mapSettledBounded(unfinished, options.parallelism ?? DEFAULT_PARALLELISM, async (resource) => {
+    if (resource.pending_create) {
+      const recovered = await replayPendingCreate(client, store, resource, progress);
+      if (recovered) recoveredKeyIds.add(recovered);
+      resolvedAddresses.add(resource.address);
+    }
+    await deleteDeposedKeys(client, store, resource.address, progress);
+  });
+  results.forEach((result, index) => {
+    if (result.status === "rejected") errors.push({ address: (unfinished[index] as StateResource).address, message: ApiError.from(result.reason).message });
+  });
   return { recoveredKeyIds, resolvedAddresses, errors };
 }
 
