@@ -3,7 +3,9 @@
 //   1. src/gen/ from proto/ (buf + protoc-gen-es, both from node_modules: no protoc needed)
 //   2. schemas/provider-schema.json from buildProviderSchemaDocument() in src/resource/
 //      (TypeScript run through tsx, so a fresh clone needs no build first)
-//   3. constructs/providers/keyform/ (CDKTF bindings) from that schema with
+//   3. schemas/cdk-tf-json.schema.json (what keyform plan accepts of cdk.tf.json) from that
+//      schema, by buildInputSchemaDocument() in src/reconcile/load/
+//   4. constructs/providers/keyform/ (CDKTF bindings) from that schema with
 //      @cdktf/provider-generator, post-processed for our ESM package (see esmifyBindings)
 // Everything is generated into a temp dir first. With --check, nothing in the tree is
 // written: the temp dir is compared file by file with the tree, and any drift exits 1.
@@ -17,6 +19,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const check = process.argv.includes("--check");
 const bufGeneratedPaths = ["src/gen"];
 const schemaFile = "schemas/provider-schema.json";
+const inputSchemaFile = "schemas/cdk-tf-json.schema.json";
 const bindingsDir = "constructs/providers";
 
 function run(command, args) {
@@ -28,13 +31,15 @@ function generateProtobufCode(outRoot) {
   run(process.execPath, [path.join(root, "node_modules/@bufbuild/buf/bin/buf"), "generate", "--output", outRoot]);
 }
 
-/** Steps 2-3, written under `outRoot` with the repository's relative layout. */
+/** Steps 2-4, written under `outRoot` with the repository's relative layout. */
 async function generateProviderArtifacts(outRoot) {
   const { tsImport } = await import("tsx/esm/api");
   const { buildProviderSchemaDocument } = await tsImport(path.join(root, "src/resource/provider-schema.ts"), import.meta.url);
   const schema = buildProviderSchemaDocument();
   fs.mkdirSync(path.join(outRoot, "schemas"), { recursive: true });
   fs.writeFileSync(path.join(outRoot, schemaFile), `${JSON.stringify(schema, null, 2)}\n`);
+  const { buildInputSchemaDocument } = await tsImport(path.join(root, "src/reconcile/load/input-schema.ts"), import.meta.url);
+  fs.writeFileSync(path.join(outRoot, inputSchemaFile), `${JSON.stringify(buildInputSchemaDocument(schema), null, 2)}\n`);
 
   // @cdktf/commons runs `terraform version -json` when loaded; this machine's environment
   // may name a CLI config that does not exist, which makes terraform print warnings.
@@ -104,10 +109,10 @@ try {
   generateProtobufCode(outRoot);
   await generateProviderArtifacts(outRoot);
   if (check) {
-    drift.push(...compareTrees(outRoot, [...bufGeneratedPaths, schemaFile, bindingsDir]));
+    drift.push(...compareTrees(outRoot, [...bufGeneratedPaths, schemaFile, inputSchemaFile, bindingsDir]));
   } else {
     fs.mkdirSync(path.join(root, "schemas"), { recursive: true });
-    fs.copyFileSync(path.join(outRoot, schemaFile), path.join(root, schemaFile));
+    for (const file of [schemaFile, inputSchemaFile]) fs.copyFileSync(path.join(outRoot, file), path.join(root, file));
     for (const dir of [...bufGeneratedPaths, bindingsDir]) {
       fs.rmSync(path.join(root, dir), { recursive: true, force: true });
       fs.cpSync(path.join(outRoot, dir), path.join(root, dir), { recursive: true });

@@ -9,7 +9,7 @@ import path from "node:path";
  * writes, so that drift can be introduced without touching the shared tree.
  */
 const repoRoot = path.resolve(import.meta.dirname, "../..");
-const COPIED = ["package.json", "buf.yaml", "buf.gen.yaml", "proto", "scripts/generate.mjs", "src/resource", "src/gen", "schemas/provider-schema.json", "constructs/providers"];
+const COPIED = ["package.json", "buf.yaml", "buf.gen.yaml", "proto", "scripts/generate.mjs", "src/resource", "src/reconcile/load/input-schema.ts", "src/gen", "schemas/provider-schema.json", "schemas/cdk-tf-json.schema.json", "constructs/providers"];
 const checkouts: string[] = [];
 
 function makeCheckout(): string {
@@ -44,9 +44,11 @@ describe("npm run generate:check", () => {
     fs.writeFileSync(path.join(dir, "constructs/providers/keyform/stale.ts"), "export {};\n");
     const protobufFile = path.join(dir, "src/gen/yandex/cloud/iam/v1/api_key_pb.ts");
     fs.appendFileSync(protobufFile, "// hand edit\n");
+    fs.appendFileSync(path.join(dir, "schemas/cdk-tf-json.schema.json"), "\n");
     const result = runCheck(dir);
     expect(result.status).toBe(1);
     expect(result.output).toContain("src/gen/yandex/cloud/iam/v1/api_key_pb.ts (differs)");
+    expect(result.output).toContain("schemas/cdk-tf-json.schema.json (differs)");
     // Check mode writes nothing into the tree: the hand edits are still there.
     expect(fs.readFileSync(protobufFile, "utf8").endsWith("// hand edit\n")).toBe(true);
     expect(fs.existsSync(path.join(dir, "constructs/providers/keyform/stale.ts"))).toBe(true);

@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { apiKeyResource, configurableAttributes } from "../../src/resource/index.js";
 import { StackSelectionError, SynthError, findStack, loadDesiredState, runSynth, satisfiesTerraformConstraint } from "../../src/reconcile/load/index.js";
 import { parseReference, parseTemplate } from "../../src/reconcile/load/template.js";
 
@@ -70,12 +69,6 @@ describe("loadDesiredState: valid stacks", () => {
   it("accepts a stack without any keyform content (nothing to require)", () => {
     const desired = loadDesiredState(path.join(FIXTURES, "two-stacks/stacks/dev/cdk.tf.json"), "dev");
     expect([desired.keys, desired.listings, desired.outputs, desired.exclusive_service_accounts]).toEqual([[], [], [], []]);
-  });
-
-  it("the JSON Schema allows exactly the resource definition's arguments plus meta-arguments", () => {
-    const schema = JSON.parse(readFileSync(path.join(ROOT, "schemas/cdk-tf-json.schema.json"), "utf8")) as { definitions: { apiKey: { properties: object } } };
-    const allowed = Object.keys(schema.definitions.apiKey.properties).filter((name) => !["//", "lifecycle", "depends_on", "provider"].includes(name));
-    expect(allowed.sort()).toEqual(configurableAttributes(apiKeyResource).map((attribute) => attribute.name).sort());
   });
 });
 
