@@ -20,7 +20,8 @@ const DEFAULT_OPERATION_TIMEOUT_MS = 300_000;
  * cloud. Every method rejects with an ApiError carrying the gRPC code; mutating methods send
  * one idempotency key on every attempt of a logical call, so the client's retries never
  * create twice.
- * @throws ApiError INVALID_ARGUMENT when `options.endpoint` is not `host:port` or `unix:/path`.
+ * @throws ApiError INVALID_ARGUMENT when `options.endpoint` is not `host:port` or `unix:/path`,
+ *   or when `tls: false` would send a credential in plaintext to an endpoint that is not loopback.
  */
 export function createClient(options: ClientOptions): ApiKeyClient {
   const transport = openTransport(options);

@@ -4,6 +4,7 @@ import type { MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import type { GenService, GenServiceMethods } from "@bufbuild/protobuf/codegenv2";
 import { ApiError, Code, codeName } from "../api-error.js";
 import { grpcServiceDefinition } from "../grpc/service-definition.js";
+import { isLoopbackEndpoint } from "./loopback.js";
 import { backoffDelayMs, isRetryableCode, sleep } from "./retry.js";
 import { createTracer } from "./trace.js";
 import type { ClientOptions } from "./types.js";
@@ -49,7 +50,8 @@ export function newIdempotencyKey(): string {
  * DEADLINE_EXCEEDED with exponential backoff and jitter, counts attempts per method, traces
  * (KEYFORM_TRACE=client) and turns every failure into an ApiError whose message never holds
  * the credential.
- * @throws ApiError INVALID_ARGUMENT when the endpoint is not `host:port` or `unix:/path`.
+ * @throws ApiError INVALID_ARGUMENT when the endpoint is not `host:port` or `unix:/path`, or
+ *   when `tls: false` would send a credential in plaintext to an endpoint that is not loopback.
  */
 export function openTransport(options: ClientOptions): Transport {
   const target = checkedEndpoint(options.endpoint);
@@ -59,6 +61,9 @@ export function openTransport(options: ClientOptions): Transport {
   const trace = createTracer("client");
   const authorization = authorizationHeader(options.credentials);
   const secretText = credentialText(options.credentials);
+  if (options.tls === false && authorization && !isLoopbackEndpoint(target)) {
+    throw ApiError.invalidArgument("insecure", `plaintext would send the credential unencrypted to ${target}, which is not a loopback endpoint; use TLS`);
+  }
 
   const channelCredentials =
     options.tls === false

@@ -25,7 +25,7 @@ export interface ClientOptions {
   /** `host:port`, or `unix:/path` for a Unix socket. */
   readonly endpoint: string;
   readonly credentials: Credentials;
-  /** Plaintext when false; TLS otherwise (with `caPem`, or the system roots). */
+  /** Plaintext when false (with a credential: loopback endpoints only); TLS otherwise (with `caPem`, or the system roots). */
   readonly tls: false | { readonly caPem?: Buffer };
   /** Attempts for UNAVAILABLE / DEADLINE_EXCEEDED, including the first. Default 5. */
   readonly maxAttempts?: number;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "../client/index.js";
 import type { ApiKeyClient, ClientOptions, Credentials } from "../client/index.js";
-import { ConnectionSettingsError, isLoopbackEndpoint, settingName } from "./settings.js";
+import { ConnectionSettingsError, settingName, usesPlaintext } from "./settings.js";
 import type { ConnectionSettings } from "./settings.js";
 import type { RunningServer } from "../server/index.js";
 
@@ -40,7 +40,8 @@ export type ClientTuning = Pick<ClientOptions, "maxAttempts" | "initialBackoffMs
  * - An endpoint: exactly one of token or apiKey is required. TLS with the system roots (or
  *   `caFile`) unless `insecure` is true; when `insecure` is unset, loopback endpoints
  *   (127.0.0.0/8, ::1, localhost, unix:) use plaintext, because that is how `keyform serve`
- *   listens by default, and every other endpoint uses TLS. A caFile forces TLS.
+ *   listens by default, and every other endpoint uses TLS. A caFile forces TLS. `insecure`
+ *   with an endpoint that is not loopback is refused (see usesPlaintext).
  *
  * @throws ConnectionSettingsError naming the setting for contradictory or missing settings or
  *   an unreadable CA file; ApiError when the embedded server cannot start.
@@ -57,13 +58,14 @@ function credentialsOf(settings: ConnectionSettings, remote: boolean): Credentia
   const tokenName = settingName(settings, "token");
   const apiKeyName = settingName(settings, "apiKey");
   if (token && apiKey) {
-    throw new ConnectionSettingsError(`both ${tokenName} and ${apiKeyName} are set; set only one of them`);
+    throw new ConnectionSettingsError(`both ${tokenName} and ${apiKeyName} are set; set only one of them`, "apiKey");
   }
   if (token) return { kind: "bearer", token };
   if (apiKey) return { kind: "api-key", secret: apiKey };
   if (remote) {
     throw new ConnectionSettingsError(
       `no credential for ${settingName(settings, "endpoint")}: set ${tokenName} (a bearer token) or ${apiKeyName} (an API key secret)`,
+      "token",
     );
   }
   return { kind: "none" };
@@ -71,12 +73,7 @@ function credentialsOf(settings: ConnectionSettings, remote: boolean): Credentia
 
 async function connectRemote(endpoint: string, credentials: Credentials, settings: ConnectionSettings, tuning: ClientTuning): Promise<Connection> {
   const caFile = settings.caFile?.trim();
-  if (settings.insecure === true && caFile) {
-    throw new ConnectionSettingsError(
-      `${settingName(settings, "insecure")} (plaintext) and ${settingName(settings, "caFile")} (TLS) contradict each other; set only one`,
-    );
-  }
-  const plaintext = settings.insecure ?? (!caFile && isLoopbackEndpoint(endpoint));
+  const plaintext = usesPlaintext(endpoint, settings);
   let tls: ClientOptions["tls"] = false;
   let transport = "plaintext";
   if (!plaintext) {
@@ -97,13 +94,13 @@ function readCaFile(path: string, name: string): Buffer {
   try {
     const pem = readFileSync(path);
     if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
-      throw new ConnectionSettingsError(`${name}: ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+      throw new ConnectionSettingsError(`${name}: ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`, "caFile");
     }
     return pem;
   } catch (error) {
     if (error instanceof ConnectionSettingsError) throw error;
     const reason = (error as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new ConnectionSettingsError(`${name}: cannot read CA file ${path} (${reason})`);
+    throw new ConnectionSettingsError(`${name}: cannot read CA file ${path} (${reason})`, "caFile");
   }
 }
 

@@ -1,3 +1,5 @@
+import { isLoopbackEndpoint } from "../client/loopback.js";
+
 /**
  * Where and how to connect. Every field is optional: no endpoint means the embedded default
  * (the API served in-process on the SQLite store under `dataDir`). null and undefined both
@@ -38,7 +40,11 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<SettingName, string>> = {
 
 /** A configuration mistake; the message names the setting and says what to do. Never holds a credential. */
 export class ConnectionSettingsError extends Error {
-  constructor(message: string) {
+  /** @param setting the setting to fix, when one is to blame (the provider puts its diagnostic on that attribute). */
+  constructor(
+    message: string,
+    readonly setting?: SettingName,
+  ) {
     super(message);
     this.name = "ConnectionSettingsError";
   }
@@ -70,7 +76,7 @@ function parseBoolean(text: string, name: string): boolean {
   const lower = text.toLowerCase();
   if (["1", "true", "yes", "on"].includes(lower)) return true;
   if (["0", "false", "no", "off"].includes(lower)) return false;
-  throw new ConnectionSettingsError(`${name} must be 1/true or 0/false (got "${text}")`);
+  throw new ConnectionSettingsError(`${name} must be 1/true or 0/false (got "${text}")`, "insecure");
 }
 
 /** How `setting` is named in messages: the caller's spelling, else its environment variable. */
@@ -78,9 +84,30 @@ export function settingName(settings: ConnectionSettings, setting: SettingName):
   return settings.names?.[setting] ?? ENVIRONMENT_VARIABLES[setting];
 }
 
-/** True for endpoints that never leave this machine: unix sockets, localhost, 127.0.0.0/8, ::1. */
-export function isLoopbackEndpoint(endpoint: string): boolean {
-  if (endpoint.startsWith("unix:")) return true;
-  const host = endpoint.replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1").toLowerCase();
-  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+export { isLoopbackEndpoint };
+
+/**
+ * Whether a remote endpoint is spoken to in plaintext: `insecure` when set, otherwise plaintext
+ * for loopback endpoints without a CA file and TLS for everything else. Pure.
+ * @throws ConnectionSettingsError naming `insecure` when it asks for plaintext to an endpoint
+ *   that is not loopback (the token or API key would cross the network unencrypted), or when it
+ *   contradicts `caFile`.
+ */
+export function usesPlaintext(endpoint: string, settings: ConnectionSettings): boolean {
+  const caFile = settings.caFile?.trim();
+  if (settings.insecure === true && caFile) {
+    throw new ConnectionSettingsError(
+      `${settingName(settings, "insecure")} (plaintext) and ${settingName(settings, "caFile")} (TLS) contradict each other; set only one`,
+      "insecure",
+    );
+  }
+  const loopback = isLoopbackEndpoint(endpoint);
+  if (settings.insecure === true && !loopback) {
+    throw new ConnectionSettingsError(
+      `${settingName(settings, "insecure")} asks for plaintext, which is allowed only for loopback endpoints (127.0.0.1, ::1, localhost, unix:): ` +
+        `${endpoint.trim()} is not one, and the token or API key would cross the network unencrypted. Remove it and use TLS (${settingName(settings, "caFile")} for a private CA).`,
+      "insecure",
+    );
+  }
+  return settings.insecure ?? (!caFile && loopback);
 }

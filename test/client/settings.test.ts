@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { backoffDelayMs, isRetryableCode } from "../../src/client/retry.js";
 import { pageSizeOf } from "../../src/client/pages.js";
 import { Code } from "../../src/api-error.js";
-import { ConnectionSettingsError, isLoopbackEndpoint, settingsFromEnvironment } from "../../src/embedded/settings.js";
+import { ConnectionSettingsError, isLoopbackEndpoint, settingsFromEnvironment, usesPlaintext } from "../../src/embedded/settings.js";
+import { createClient } from "../../src/client/index.js";
 
 describe("backoffDelayMs", () => {
   const policy = { initialMs: 100, multiplier: 2, maxMs: 1000 };
@@ -83,5 +84,61 @@ describe("settingsFromEnvironment", () => {
   it("rejects a non-boolean KEYFORM_INSECURE, naming it", () => {
     expect(() => settingsFromEnvironment({ KEYFORM_INSECURE: "maybe" })).toThrow(ConnectionSettingsError);
     expect(() => settingsFromEnvironment({ KEYFORM_INSECURE: "maybe" })).toThrow('KEYFORM_INSECURE must be 1/true or 0/false (got "maybe")');
+  });
+});
+
+describe("usesPlaintext", () => {
+  const cli = { insecure: "--insecure (or KEYFORM_INSECURE)", caFile: "--ca-file (or KEYFORM_CA_FILE)" };
+  it.each([
+    { reason: "loopback, nothing set: plaintext like keyform serve", endpoint: "127.0.0.1:50051", settings: {}, want: true },
+    { reason: "unix socket, insecure: plaintext", endpoint: "unix:/run/k.sock", settings: { insecure: true }, want: true },
+    { reason: "loopback with --no-insecure: TLS", endpoint: "localhost:443", settings: { insecure: false }, want: false },
+    { reason: "loopback with a CA file: TLS", endpoint: "[::1]:1", settings: { caFile: "/ca.pem" }, want: false },
+    { reason: "remote, nothing set: TLS", endpoint: "iam.api.cloud.yandex.net:443", settings: {}, want: false },
+    { reason: "remote, insecure = false: TLS", endpoint: "10.0.0.5:50051", settings: { insecure: false }, want: false },
+  ])("$reason", ({ endpoint, settings, want }) => {
+    expect(usesPlaintext(endpoint, settings)).toBe(want);
+  });
+
+  it.each([
+    {
+      reason: "insecure to a remote host (CLI names)",
+      endpoint: "iam.api.cloud.yandex.net:443",
+      settings: { insecure: true, names: cli },
+      want: "--insecure (or KEYFORM_INSECURE) asks for plaintext, which is allowed only for loopback endpoints (127.0.0.1, ::1, localhost, unix:): iam.api.cloud.yandex.net:443 is not one, and the token or API key would cross the network unencrypted. Remove it and use TLS (--ca-file (or KEYFORM_CA_FILE) for a private CA).",
+    },
+    {
+      reason: "insecure to a private address (environment names)",
+      endpoint: "10.0.0.5:50051",
+      settings: { insecure: true },
+      want: "KEYFORM_INSECURE asks for plaintext, which is allowed only for loopback endpoints (127.0.0.1, ::1, localhost, unix:): 10.0.0.5:50051 is not one, and the token or API key would cross the network unencrypted. Remove it and use TLS (KEYFORM_CA_FILE for a private CA).",
+    },
+    {
+      reason: "insecure with a CA file",
+      endpoint: "127.0.0.1:1",
+      settings: { insecure: true, caFile: "/ca.pem", names: cli },
+      want: "--insecure (or KEYFORM_INSECURE) (plaintext) and --ca-file (or KEYFORM_CA_FILE) (TLS) contradict each other; set only one",
+    },
+  ])("refuses $reason, naming insecure", ({ endpoint, settings, want }) => {
+    let caught: unknown;
+    try {
+      usesPlaintext(endpoint, settings);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConnectionSettingsError);
+    expect(caught).toMatchObject({ message: want, setting: "insecure" });
+  });
+});
+
+describe("createClient with tls: false", () => {
+  it.each([
+    { reason: "a credential to a remote host is refused", endpoint: "keys.example.com:50051", credentials: { kind: "bearer", token: "tok-9" } as const, refused: true },
+    { reason: "a credential to loopback is allowed", endpoint: "127.0.0.1:50051", credentials: { kind: "api-key", secret: "sec-9" } as const, refused: false },
+    { reason: "no credential to a remote host is allowed", endpoint: "keys.example.com:50051", credentials: { kind: "none" } as const, refused: false },
+  ])("$reason", ({ endpoint, credentials, refused }) => {
+    const open = () => createClient({ endpoint, credentials, tls: false }).close();
+    if (refused) expect(open).toThrow(`insecure: plaintext would send the credential unencrypted to ${endpoint}, which is not a loopback endpoint; use TLS`);
+    else expect(open).not.toThrow();
   });
 });
