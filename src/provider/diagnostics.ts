@@ -81,3 +81,18 @@ export function apiErrorDiagnostic(action: string, error: unknown, context: { se
       return errorDiagnostic(`Cannot ${action}: ${apiError.message}`, `The API answered ${apiError.message}. Try again; if it persists, run with KEYFORM_TRACE=provider,client.`, field);
   }
 }
+
+/**
+ * The error for a provider setting Terraform knows only after apply (set from another
+ * resource's attribute) when the client cannot defer: the provider would otherwise refresh
+ * against the wrong API (the environment's, or a fresh embedded store) and plan creates for
+ * keys that exist.
+ */
+export function unknownSettingDiagnostic(attribute: string, variable: string): DiagnosticInit {
+  return errorDiagnostic(
+    `keyform provider setting ${attribute} is unknown at plan time`,
+    `${attribute} depends on a value Terraform knows only after apply (such as another resource's attribute), so the provider cannot tell which API to read the keys from. ` +
+      `Provider settings must be known at plan time: set ${attribute} from a literal, a variable or ${variable}, or create what it depends on first (terraform apply -target=<that resource>) and then plan again.`,
+    attribute,
+  );
+}

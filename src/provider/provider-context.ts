@@ -2,7 +2,7 @@ import { appendFileSync, existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { ApiKeyClient } from "../client/types.js";
 import type { Connection } from "../embedded/index.js";
-import { ENVIRONMENT_VARIABLES, settingsFromEnvironment } from "../embedded/settings.js";
+import { ConnectionSettingsError, ENVIRONMENT_VARIABLES, settingsFromEnvironment, usesPlaintext } from "../embedded/settings.js";
 import type { ConnectionSettings, SettingName } from "../embedded/settings.js";
 import type { TerraformObject } from "./dynamic-value.js";
 import { UNKNOWN } from "./dynamic-value.js";
@@ -16,10 +16,19 @@ import type { Tracer } from "../client/trace.js";
 export interface ProviderContext {
   /**
    * Records the provider block's settings over the KEYFORM_* environment; connects nothing.
-   * @throws ConnectionSettingsError for a malformed environment variable.
+   * Settings whose value is unknown (plan time, set from another resource's attribute) are
+   * recorded in unknownAttributes instead, and then nothing ever connects: falling back to the
+   * environment or the embedded store would refresh against the wrong API.
+   * @throws ConnectionSettingsError (with `setting`) for a malformed environment variable or a
+   *   refused combination (plaintext to an endpoint that is not loopback, insecure + ca_file).
    */
   configure(config: TerraformObject | null): void;
-  /** The API client; connects on first use. @throws ApiError or ConnectionSettingsError. */
+  /** Provider block attributes that were unknown at ConfigureProvider, in schema order; [] when all known. */
+  readonly unknownAttributes: readonly string[];
+  /**
+   * The API client; connects on first use.
+   * @throws ApiError, or ConnectionSettingsError (also when a setting is unknown: never connects then).
+   */
   client(): Promise<ApiKeyClient>;
   /** What the client talks to, for messages (never a credential); undefined before connecting. */
   readonly endpointDescription: string | undefined;
@@ -39,6 +48,23 @@ const SETTING_ATTRIBUTES = {
   insecure: "insecure",
   dataDir: "data_dir",
 } as const;
+
+/** The provider block attribute that sets `setting` (`apiKey` -> `api_key`). */
+export function attributeOfSetting(setting: SettingName): string {
+  return SETTING_ATTRIBUTES[setting];
+}
+
+/** The connection setting a provider block attribute sets (`api_key` -> `apiKey`). @throws Error for another name (a bug). */
+export function settingOfAttribute(attribute: string): SettingName {
+  const found = Object.entries(SETTING_ATTRIBUTES).find(([, name]) => name === attribute);
+  if (!found) throw new Error(`${attribute} is not a connection setting of the provider block`);
+  return found[0] as SettingName;
+}
+
+/** Provider block attributes whose value is unknown (plan time), in schema order. */
+export function unknownProviderAttributes(config: TerraformObject | null): string[] {
+  return Object.values(SETTING_ATTRIBUTES).filter((attribute) => config?.[attribute] === UNKNOWN);
+}
 
 /**
  * Merges the provider block over the KEYFORM_* environment: a non-null, known attribute wins.
@@ -76,6 +102,7 @@ export function createProviderContext(trace: Tracer, env: NodeJS.ProcessEnv = pr
   let settings: ConnectionSettings | undefined;
   let connection: Promise<Connection> | undefined;
   let description: string | undefined;
+  let unknownAttributes: string[] = [];
   const updateMasks: string[][] = [];
 
   async function open(): Promise<Connection> {
@@ -92,11 +119,21 @@ export function createProviderContext(trace: Tracer, env: NodeJS.ProcessEnv = pr
     get endpointDescription() {
       return description;
     },
+    get unknownAttributes() {
+      return unknownAttributes;
+    },
     configure(config) {
+      unknownAttributes = unknownProviderAttributes(config);
       const merged = mergeProviderSettings(config, settingsFromEnvironment(env));
+      const endpoint = merged.endpoint?.trim();
+      if (endpoint && unknownAttributes.length === 0) usesPlaintext(endpoint, merged);
       settings = merged.endpoint || merged.dataDir ? merged : { ...merged, dataDir: defaultDataDirectory(process.cwd()) };
     },
     async client() {
+      const unknown = unknownAttributes[0];
+      if (unknown !== undefined) {
+        throw new ConnectionSettingsError(`the provider setting ${unknown} is unknown until apply; provider settings must be known at plan time`, settingOfAttribute(unknown));
+      }
       connection ??= open();
       try {
         return (await connection).client;

@@ -1,16 +1,19 @@
 import type { MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import type { GenService } from "@bufbuild/protobuf/codegenv2";
 import type { Provider } from "../gen/tfplugin6/tfplugin6.8_pb.js";
-import type { DynamicValue } from "../gen/tfplugin6/tfplugin6.8_pb.js";
+import { Deferred_Reason } from "../gen/tfplugin6/tfplugin6.8_pb.js";
+import type { ClientCapabilities, DynamicValue } from "../gen/tfplugin6/tfplugin6.8_pb.js";
+import { ConnectionSettingsError, ENVIRONMENT_VARIABLES } from "../embedded/settings.js";
 import { apiKeyResource, apiKeysDataSource } from "../resource/index.js";
 import type { TerraformType } from "../resource/index.js";
 import type { TerraformObject, TerraformValue } from "./dynamic-value.js";
-import { decodeDynamicValue, encodeDynamicValue, valueFromJson } from "./dynamic-value.js";
-import { errorDiagnostic } from "./diagnostics.js";
+import { UNKNOWN, decodeDynamicValue, encodeDynamicValue, valueFromJson } from "./dynamic-value.js";
+import { errorDiagnostic, unknownSettingDiagnostic } from "./diagnostics.js";
 import type { DiagnosticInit } from "./diagnostics.js";
 import type { ProviderSchemas } from "./provider-schema.js";
 import { blockType, toProtoSchema } from "./provider-schema.js";
 import type { ProviderContext } from "./provider-context.js";
+import { attributeOfSetting, settingOfAttribute } from "./provider-context.js";
 import { planApiKey } from "./api-key-plan.js";
 import { applyApiKey, importApiKey, readApiKey, validateApiKeyConfig } from "./api-key-resource.js";
 import { readApiKeys, validateApiKeysConfig } from "./api-keys-data-source.js";
@@ -44,6 +47,13 @@ export function createProviderHandlers(schemas: ProviderSchemas | Error, context
   };
   const decode = (type: TerraformType, value: DynamicValue | undefined) => decodeDynamicValue(type, value?.msgpack ?? new Uint8Array()) as TerraformObject | null;
   const encode = (type: TerraformType, value: TerraformValue) => ({ msgpack: encodeDynamicValue(type, value) });
+  // With a provider setting unknown (plan time), nothing may reach an API: defer when Terraform
+  // allows it, else refuse (ConfigureProvider already said why, on the attribute).
+  const unknownConfiguration = (capabilities: ClientCapabilities | undefined) => {
+    if (context.unknownAttributes.length === 0) return undefined;
+    if (capabilities?.deferralAllowed) return { deferred: { reason: Deferred_Reason.PROVIDER_CONFIG_UNKNOWN } };
+    return { diagnostics: unknownSettingDiagnostics(context.unknownAttributes) };
+  };
 
   return {
     async getProviderSchema() {
@@ -63,10 +73,12 @@ export function createProviderHandlers(schemas: ProviderSchemas | Error, context
       if (!types) return { diagnostics: [errorDiagnostic("keyform provider schema unavailable", (schemas as Error).message)] };
       try {
         context.configure(decode(types.provider, request.config));
-        return { diagnostics: [] };
       } catch (error) {
-        return { diagnostics: [errorDiagnostic("Invalid keyform provider configuration", (error as Error).message)] };
+        const attribute = error instanceof ConnectionSettingsError && error.setting ? attributeOfSetting(error.setting) : undefined;
+        return { diagnostics: [errorDiagnostic("Invalid keyform provider configuration", (error as Error).message, attribute)] };
       }
+      if (request.clientCapabilities?.deferralAllowed) return { diagnostics: [] };
+      return { diagnostics: unknownSettingDiagnostics(context.unknownAttributes) };
     },
     async validateResourceConfig(request) {
       return { diagnostics: validateApiKeyConfig(decode(resourceType(request.typeName), request.config)) };
@@ -95,6 +107,8 @@ export function createProviderHandlers(schemas: ProviderSchemas | Error, context
     },
     async readResource(request) {
       const type = resourceType(request.typeName);
+      const unknown = unknownConfiguration(request.clientCapabilities);
+      if (unknown) return { newState: request.currentState, private: request.private, ...unknown };
       const result = await readApiKey(context, decode(type, request.currentState));
       return { newState: encode(type, result.state), diagnostics: result.diagnostics, private: request.private };
     },
@@ -110,6 +124,7 @@ export function createProviderHandlers(schemas: ProviderSchemas | Error, context
         plannedState: encode(type, result.planned),
         requiresReplace: result.requiresReplace.map((name) => ({ steps: [{ selector: { case: "attributeName" as const, value: name } }] })),
         plannedPrivate: request.priorPrivate,
+        ...unknownConfiguration(request.clientCapabilities),
       };
     },
     async applyResourceChange(request) {
@@ -121,9 +136,12 @@ export function createProviderHandlers(schemas: ProviderSchemas | Error, context
       const type = resourceType(request.typeName);
       const result = importApiKey(request.id, Object.keys((type as readonly ["object", Record<string, TerraformType>])[1]));
       if (!result.state) return { diagnostics: result.diagnostics };
+      const unknown = unknownConfiguration(request.clientCapabilities);
+      if (unknown?.diagnostics) return unknown;
       return {
         importedResources: [{ typeName: request.typeName, state: encode(type, result.state), private: result.private ?? new Uint8Array() }],
         diagnostics: result.diagnostics,
+        ...unknown,
       };
     },
     async validateDataResourceConfig(request) {
@@ -133,6 +151,8 @@ export function createProviderHandlers(schemas: ProviderSchemas | Error, context
     async readDataSource(request) {
       if (!types || request.typeName !== DATA_SOURCE) return { diagnostics: [unknownType(request.typeName)] };
       const config = decode(types.dataSource, request.config) ?? {};
+      const unknown = unknownConfiguration(request.clientCapabilities);
+      if (unknown) return { state: encode(types.dataSource, { ...config, id: UNKNOWN, keys: UNKNOWN }), ...unknown };
       const result = await readApiKeys(context, config);
       return { state: encode(types.dataSource, result.state ?? config), diagnostics: result.diagnostics };
     },
@@ -154,6 +174,10 @@ export function validateProviderBlock(config: TerraformObject | null): Diagnosti
     diagnostics.push(errorDiagnostic("Conflicting keyform TLS settings", "insecure = true means plaintext, ca_file means TLS: set only one of them.", "ca_file"));
   }
   return diagnostics;
+}
+
+function unknownSettingDiagnostics(attributes: readonly string[]): DiagnosticInit[] {
+  return attributes.map((attribute) => unknownSettingDiagnostic(attribute, ENVIRONMENT_VARIABLES[settingOfAttribute(attribute)]));
 }
 
 function missing(typeName: string): never {
