@@ -1,6 +1,7 @@
 import type { Metadata, ServerUnaryCall, sendUnaryData } from "@grpc/grpc-js";
 import { ApiError, Code } from "../api-error.js";
 import type { Authenticator, Caller } from "./auth.js";
+import { UndecodableRequest } from "./request-decoding.js";
 import { trace } from "./trace.js";
 
 /** What the service logic learns about a call, besides its request message. */
@@ -33,7 +34,8 @@ function idempotencyKeyOf(metadata: Metadata): string | undefined {
 
 /**
  * The one adapter between grpc-js and the service logic: authenticates the call from its
- * `authorization` metadata (UNAUTHENTICATED before any logic runs), awaits the logic, and
+ * `authorization` metadata (UNAUTHENTICATED before any logic runs), rejects undecodable
+ * request bytes with INVALID_ARGUMENT, awaits the logic, and
  * maps every failure through ApiError.from. INTERNAL errors are logged (KEYFORM_TRACE=server)
  * and reach the client only as "internal error".
  */
@@ -45,6 +47,9 @@ export function unary<Request, Response>(
   return (call, callback) => {
     const run = async (): Promise<Response> => {
       const caller = await authenticator.authenticate(singleValue(call.metadata, "authorization"));
+      if ((call.request as unknown) instanceof UndecodableRequest) {
+        throw new ApiError(Code.INVALID_ARGUMENT, (call.request as unknown as UndecodableRequest).problem);
+      }
       return logic(call.request, { caller, method, idempotencyKey: idempotencyKeyOf(call.metadata) });
     };
     run().then(
