@@ -13,6 +13,7 @@ import { bindService } from "./grpc-binding.js";
 import { IDEMPOTENCY_RETENTION_MS } from "./idempotency.js";
 import { createOperationService } from "./operation-service.js";
 import { OperationRunner } from "./operations.js";
+import { createRedactor } from "./redact.js";
 import { addHealth, addReflection } from "./reflection.js";
 import { loadServerKeys } from "./server-keys.js";
 import { createServiceAccountService } from "./service-account-service.js";
@@ -87,6 +88,7 @@ export async function startServer(options: ServerOptions, hooks: ServerHooks = {
     const adminToken = ensureAdminTokenFile(options.dataDir);
     const adminTokens = [adminToken, ...(options.adminTokens ?? [])];
     const authenticator = createAuthenticator(store, adminTokens.map((token) => sha256Hex(token)), now);
+    const redact = createRedactor(adminTokens);
     const operations = new OperationRunner(store, options.operationDelayMs ?? 0, now);
     const deps: ServiceDeps = { store, keys, operations, now };
     const logic = [createApiKeyService(deps), createOperationService(deps), createServiceAccountService(deps)];
@@ -96,7 +98,7 @@ export async function startServer(options: ServerOptions, hooks: ServerHooks = {
 
     const server = new Server();
     SERVICES.forEach((service, index) => {
-      const bound = bindService(service, logic[index] as unknown as Record<string, ServiceMethod<never, unknown>>, authenticator);
+      const bound = bindService(service, logic[index] as unknown as Record<string, ServiceMethod<never, unknown>>, authenticator, redact);
       server.addService(bound.definition, bound.implementation);
     });
     addHealth(server, SERVICES);
@@ -109,7 +111,7 @@ export async function startServer(options: ServerOptions, hooks: ServerHooks = {
     trace("server", `listening on ${address} (data dir ${options.dataDir})`);
 
     const purgeTimer = setInterval(() => {
-      store.purgeIdempotencyRecords(Date.now() - IDEMPOTENCY_RETENTION_MS).catch((error: unknown) => trace("server", `purge failed: ${String(error)}`));
+      store.purgeIdempotencyRecords(Date.now() - IDEMPOTENCY_RETENTION_MS).catch((error: unknown) => trace("server", redact(`purge failed: ${String(error)}`)));
     }, HOUR_MS);
     purgeTimer.unref();
 

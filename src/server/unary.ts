@@ -2,7 +2,8 @@ import type { Metadata, ServerUnaryCall, sendUnaryData } from "@grpc/grpc-js";
 import { ApiError, Code } from "../api-error.js";
 import type { Authenticator, Caller } from "./auth.js";
 import { UndecodableRequest } from "./request-decoding.js";
-import { trace } from "./trace.js";
+import { createRedactor } from "./redact.js";
+import { trace, traceEnabled } from "./trace.js";
 
 /** What the service logic learns about a call, besides its request message. */
 export interface CallContext {
@@ -32,17 +33,23 @@ function idempotencyKeyOf(metadata: Metadata): string | undefined {
   return key;
 }
 
+function causeText(cause: unknown): string {
+  return cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+}
+
 /**
  * The one adapter between grpc-js and the service logic: authenticates the call from its
  * `authorization` metadata (UNAUTHENTICATED before any logic runs), rejects undecodable
  * request bytes with INVALID_ARGUMENT, awaits the logic, and
- * maps every failure through ApiError.from. INTERNAL errors are logged (KEYFORM_TRACE=server)
- * and reach the client only as "internal error".
+ * maps every failure through ApiError.from. Failures are logged with KEYFORM_TRACE=server
+ * after `redact` (INTERNAL ones with their cause) and INTERNAL ones reach the client only as
+ * "internal error".
  */
 export function unary<Request, Response>(
   authenticator: Authenticator,
   method: string,
   logic: ServiceMethod<Request, Response>,
+  redact: (text: string) => string = createRedactor(),
 ): (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) => void {
   return (call, callback) => {
     const run = async (): Promise<Response> => {
@@ -56,13 +63,15 @@ export function unary<Request, Response>(
       (response) => callback(null, response),
       (error: unknown) => {
         const apiError = ApiError.from(error);
-        if (apiError.code === Code.INTERNAL || apiError.code === Code.UNKNOWN) {
-          const cause = apiError.cause instanceof Error ? (apiError.cause.stack ?? apiError.cause.message) : String(apiError.cause);
-          trace("server", `${method} failed: ${cause}`);
+        const internal = apiError.code === Code.INTERNAL || apiError.code === Code.UNKNOWN;
+        if (traceEnabled("server")) {
+          // A driver's message may quote what it was given (a secret, a token): redact it all.
+          trace("server", redact(internal ? `${method} failed: ${causeText(apiError.cause)}` : `${method} -> ${apiError.message}`));
+        }
+        if (internal) {
           callback({ code: Code.INTERNAL, details: "internal error" });
           return;
         }
-        trace("server", `${method} -> ${apiError.message}`);
         callback({ code: apiError.code, details: apiError.rawMessage });
       },
     );

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/api-error.js";
 import { maskSecret, newApiKeySecret, newResourceId } from "../../src/server/credentials-format.js";
 import { decodePageToken, encodePageToken } from "../../src/server/page-token.js";
+import { createRedactor } from "../../src/server/redact.js";
 import { expiresAtProblems, timestampText } from "../../src/server/request-validation.js";
 import { parseServiceAccountFilter } from "../../src/server/service-account-service.js";
 import { patchForMask, resolveUpdateMask } from "../../src/server/update-mask.js";
@@ -137,5 +138,23 @@ describe("service account filter", () => {
     { reason: "1001 characters", filter: "x".repeat(1001), want: "3 filter: must be at most 1000 characters" },
   ])("rejects $reason", ({ filter, want }) => {
     expect(problemOf(() => parseServiceAccountFilter(filter))).toBe(want);
+  });
+});
+
+describe("log redaction", () => {
+  const secret = `AQVN${"a1_-".repeat(9)}`;
+  const redact = createRedactor(["admin-token-xyz", "admin-token-xyz-longer", ""]);
+  it.each([
+    { reason: "an API key secret", text: `near ${secret}.`, want: "near [redacted]." },
+    { reason: "a secret of 35 characters after AQVN", text: `AQVN${"b".repeat(35)}`, want: "[redacted]" },
+    { reason: "AQVN with too few characters is not a secret", text: `AQVN${"b".repeat(34)}`, want: `AQVN${"b".repeat(34)}` },
+    { reason: "a longer run is removed whole", text: `AQVN${"c".repeat(60)} end`, want: "[redacted] end" },
+    { reason: "a bearer credential of any shape", text: "authorization: bearer x.y/z+1 next", want: "authorization: bearer [redacted] next" },
+    { reason: "an Api-Key credential", text: "Api-Key  something", want: "Api-Key  [redacted]" },
+    { reason: "a known admin token anywhere", text: "token=admin-token-xyz;", want: "token=[redacted];" },
+    { reason: "the longer of two overlapping known tokens whole", text: "admin-token-xyz-longer", want: "[redacted]" },
+    { reason: "text without secrets unchanged", text: "api key aje123 not found", want: "api key aje123 not found" },
+  ])("$reason", ({ text, want }) => {
+    expect(redact(text)).toBe(want);
   });
 });

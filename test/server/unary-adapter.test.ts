@@ -8,6 +8,7 @@ import { ApiError, Code } from "../../src/api-error.js";
 import { createAuthenticator } from "../../src/server/auth.js";
 import { sha256Hex } from "../../src/server/credentials-format.js";
 import { bindService } from "../../src/server/grpc-binding.js";
+import { createRedactor } from "../../src/server/redact.js";
 import { openSqliteStore, type Store } from "../../src/store/index.js";
 import { failure, rawClient, type RawClient } from "./harness.js";
 
@@ -28,7 +29,7 @@ beforeAll(async () => {
   server = new Server();
   const logic = {
     get: async (request: { operationId: string }) => {
-      if (request.operationId === "internal") throw new Error(`driver exploded near ${SECRET_IN_CAUSE}`);
+      if (request.operationId === "internal") throw new Error(`driver exploded near ${SECRET_IN_CAUSE} (authorization: Api-Key some-credential; admin ${token})`);
       if (request.operationId === "typed") throw new ApiError(Code.FAILED_PRECONDITION, "operation_id: typed failure");
       return { id: request.operationId, done: true };
     },
@@ -36,7 +37,7 @@ beforeAll(async () => {
       throw new TypeError("synchronous-looking bug");
     },
   };
-  const bound = bindService(OperationService, logic, createAuthenticator(store, [sha256Hex(token)]));
+  const bound = bindService(OperationService, logic, createAuthenticator(store, [sha256Hex(token)]), createRedactor([token]));
   server.addService(bound.definition, bound.implementation);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
@@ -87,6 +88,7 @@ describe("unary adapter", () => {
     }
     const log = written.join("");
     expect(log).toContain("yandex.cloud.operation.OperationService/Cancel failed: TypeError: synchronous-looking bug");
-    expect(log).not.toContain(token);
+    expect(log).toContain("yandex.cloud.operation.OperationService/Get failed: Error: driver exploded near [redacted] (authorization: Api-Key [redacted] admin [redacted])");
+    for (const secret of [SECRET_IN_CAUSE, "some-credential", token]) expect(log).not.toContain(secret);
   });
 });
