@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Decrypter, armor, generateX25519Identity, identityToRecipient } from "age-encryption";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import type { ApiKeyClient } from "../../src/client/index.js";
 import { DEMO_SERVICE_ACCOUNTS } from "../../src/embedded/demo-accounts.js";
 import { startServer } from "../../src/server/index.js";
 import type { RunningServer } from "../../src/server/index.js";
-import { expectSuccess, installForTests, repoRoot, stateResources, takeRpcReports, tempDirectory, terraform, writeConfig } from "./terraform-helpers.js";
+import { expectSuccess, installForTests, repoRoot, run, stateResources, takeRpcReports, tempDirectory, terraform, writeConfig } from "./terraform-helpers.js";
 
 /**
  * The provider under the real terraform 1.11 binary, offline (filesystem mirror), against a
@@ -130,6 +130,34 @@ describe("terraform with keyform_api_key", () => {
     expect(takeRpcReports(countsFile).totals["ApiKeyService/Update"]).toBeUndefined();
   });
 
+  it("refuses an endpoint unknown at plan time instead of planning against another store", async () => {
+    // The endpoint comes only from the provider block, so a fallback would reach the embedded store.
+    const { KEYFORM_ENDPOINT: _endpoint, ...blockOnly } = env;
+    const unknownEndpoint = `
+resource "terraform_data" "ep" {
+  input = "${server.address}"
+}`;
+    writeConfig(work, config().replace('provider "keyform" {}', 'provider "keyform" {\n  endpoint = terraform_data.ep.output\n}') + unknownEndpoint);
+    try {
+      const plan = await terraform(["plan"], work, blockOnly);
+      expect(plan.code, plan.stdout).toBe(1);
+      expect(plan.stderr).toContain("keyform provider setting endpoint is unknown at plan time");
+      expect(plan.stderr.replace(/\s+/g, " ")).toContain("Provider settings must be known at plan time: set endpoint from a literal, a variable or KEYFORM_ENDPOINT, or create what it depends on first (terraform apply -target=<that resource>)");
+      expect(plan.stderr).toMatch(/in provider "keyform":\n\s+\d+:\s+endpoint\s+= terraform_data\.ep\.output/);
+      expect(plan.stdout).not.toMatch(/keyform_api_key\.\w+ will be created/);
+      expect(existsSync(join(work, ".keyform"))).toBe(false);
+      // What the message says to do works: once terraform_data exists, the plan finds the keys.
+      expectSuccess(await terraform(["apply", "-auto-approve", "-target=terraform_data.ep"], work, blockOnly), "apply -target");
+      const known = await terraform(["plan", "-detailed-exitcode"], work, blockOnly);
+      expect(known.code, known.stdout + known.stderr).toBe(0);
+    } finally {
+      // Leave the shared directory as the next steps expect it (fails harmlessly when absent).
+      await terraform(["state", "rm", "terraform_data.ep"], work, blockOnly);
+      writeConfig(work, config());
+    }
+    takeRpcReports(countsFile);
+  });
+
   it("serves exactly the committed schema (terraform providers schema -json)", async () => {
     const printed = expectSuccess(await terraform(["providers", "schema", "-json"], work, env), "providers schema");
     const committed = JSON.parse(readFileSync(join(repoRoot, "schemas/provider-schema.json"), "utf8")) as { provider_schemas: Record<string, unknown> };
@@ -223,6 +251,25 @@ resource "keyform_api_key" "adopted" {
     for (const id of ids) expect(await apiKeyExists(id)).toBe(false);
   });
 
+  it("with no endpoint, manages the key in the embedded store under .keyform, which keyform api-key list reads", async () => {
+    const { KEYFORM_ENDPOINT: _endpoint, KEYFORM_TOKEN: _token, KEYFORM_INSECURE: _insecure, ...embedded } = env;
+    const header = config().split("resource ")[0];
+    writeConfig(work, `${header}
+resource "keyform_api_key" "local" {
+  service_account_id = "${app.id}"
+  description        = "in the embedded store"
+}`);
+    expectSuccess(await terraform(["apply", "-auto-approve"], work, embedded), "apply (embedded)");
+    const id = String(stateResources(work)["keyform_api_key.local"]?.id);
+    expect(existsSync(join(work, ".keyform"))).toBe(true);
+    expect(await apiKeyExists(id)).toBe(false);
+    const listed = await run(process.execPath, [join(repoRoot, "bin/keyform.js"), "api-key", "list", "--service-account-id", app.id, "--format", "json"], { cwd: work, env: embedded });
+    expect(listed.code, listed.stderr).toBe(0);
+    const keys = JSON.parse(listed.stdout) as { id: string; description: string }[];
+    expect(keys.map((key) => [key.id, key.description])).toEqual([[id, "in the embedded store"]]);
+    expectSuccess(await terraform(["destroy", "-auto-approve"], work, embedded), "destroy (embedded)");
+  });
+
   it("replaces a key once created_at + rotate_after has passed, creating the new one first", async () => {
     const header = config().split("resource ")[0];
     writeConfig(work, `${header}
@@ -235,7 +282,9 @@ resource "keyform_api_key" "rotating" {
 }`);
     expectSuccess(await terraform(["apply", "-auto-approve"], work, env), "apply");
     const firstId = String(stateResources(work)["keyform_api_key.rotating"]?.id);
-    // Each terraform command takes longer than a second, so the key is due by now.
+    // Wait until the key is due (created_at + 1s), however fast terraform ran.
+    const dueAt = Date.parse(String(stateResources(work)["keyform_api_key.rotating"]?.created_at)) + 1000;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, dueAt + 100 - Date.now())));
     const rotated = expectSuccess(await terraform(["apply", "-auto-approve"], work, env), "apply");
     expect(rotated.stdout).toContain("+/- create replacement and then destroy");
     expect(rotated.stdout).toMatch(/created_at\s+= "[^"]+" -> \(known after apply\) # forces replacement/);
@@ -243,6 +292,44 @@ resource "keyform_api_key" "rotating" {
     expect(secondId).not.toBe(firstId);
     expect(await apiKeyExists(firstId)).toBe(false);
     expect(await apiKeyExists(secondId)).toBe(true);
+  });
+
+  it("keeps the secret out of TF_LOG=trace and KEYFORM_TRACE=provider,client output", async () => {
+    const header = config().split("resource ")[0];
+    writeConfig(work, `${header}
+resource "keyform_api_key" "traced" {
+  service_account_id = "${app.id}"
+  description        = "created under trace"
+}
+output "traced_secret" {
+  value     = keyform_api_key.traced.secret_key
+  sensitive = true
+}`);
+    const logFile = join(temp.path, "terraform-trace.log");
+    const traced = { ...env, TF_LOG: "trace", TF_LOG_PATH: logFile, KEYFORM_TRACE: "provider,client" };
+    const applied = expectSuccess(await terraform(["apply", "-auto-approve"], work, traced), "apply under trace");
+    const output = expectSuccess(await terraform(["output", "-json"], work, env), "output -json");
+    const secret = (JSON.parse(output.stdout) as { traced_secret: { value: string } }).traced_secret.value;
+    // The value searched for is the key's real secret (it ends like the API's masked secret).
+    const key = await client.getApiKey(String(stateResources(work)["keyform_api_key.traced"]?.id));
+    expect(secret.endsWith(key.maskedSecret.slice(4))).toBe(true);
+    const log = readFileSync(logFile, "utf8");
+    // The log is the real thing: Terraform's trace plus the provider's and the client's lines.
+    expect(log).toContain("[keyform:provider]");
+    expect(log).toMatch(/\[keyform:provider\] \S+ ApplyResourceChange ok in/);
+    expect(log).toMatch(/\[keyform:client\] \S+ ApiKeyService\/Create attempt=1 code=OK/);
+    for (const text of [log, applied.stdout, applied.stderr]) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(server.adminToken);
+    }
+  });
+
+  it("destroys a key already deleted out of band (destroy -refresh=false)", async () => {
+    const id = String(stateResources(work)["keyform_api_key.traced"]?.id);
+    await client.deleteApiKey(id);
+    const destroyed = expectSuccess(await terraform(["destroy", "-auto-approve", "-refresh=false"], work, env), "destroy -refresh=false");
+    expect(destroyed.stdout).toContain("Destroy complete! Resources: 1 destroyed.");
+    expect(stateResources(work)).toEqual({});
   });
 
   it("reports bad values and API errors as diagnostics on the attribute, with what to do", async () => {
