@@ -172,7 +172,7 @@ export function createApiKeyService(deps: ServiceDeps) {
         ...optionalId(request.serviceAccountId, "service_account_id"),
         ...text256(request.description, "description"),
         ...deprecatedScope(request.scope),
-        ...scopeList(request.scopes, "scopes", false),
+        ...scopeList(request.scopes, "scopes"),
         ...expiresAtProblems(request.expiresAt),
       ]);
       const accountId = actingAccount(context.caller, request.serviceAccountId);
@@ -208,10 +208,11 @@ export function createApiKeyService(deps: ServiceDeps) {
 
     async update(request: UpdateApiKeyRequest, context: CallContext): Promise<Operation> {
       const paths = resolveUpdateMask(request.updateMask?.paths);
+      const maskAbsent = (request.updateMask?.paths.length ?? 0) === 0;
       throwIfProblems([
         ...requiredId(request.apiKeyId, "api_key_id"),
         ...text256(request.description, "description"),
-        ...scopeList(request.scopes, "scopes", paths.includes("scopes")),
+        ...scopeList(request.scopes, "scopes", maskAbsent ? "absent-mask" : paths.includes("scopes") ? "mask" : undefined),
         ...expiresAtProblems(request.expiresAt),
       ]);
       return keyOperation(context, request.apiKeyId, toBinary(UpdateApiKeyRequestSchema, request), {

@@ -43,9 +43,20 @@ export function deprecatedScope(value: string, path = "scope"): Problem[] {
   return characterLength(value) > LIMITS.scopeMaxLength ? [{ path, message: `must be at most ${LIMITS.scopeMaxLength} characters` }] : [];
 }
 
-/** Scopes: at most 100, unique, each 1-256 characters; `requireOne` when Update's mask names them. */
-export function scopeList(values: readonly string[], path: string, requireOne: boolean): Problem[] {
-  if (requireOne && values.length === 0) return [{ path, message: "must have at least 1 item when in update_mask" }];
+/**
+ * Why Update needs at least one scope: its mask names `scopes`, or the mask is absent or
+ * empty (which replaces every mutable field, scopes included).
+ */
+export type ScopesRequiredBy = "mask" | "absent-mask";
+
+const SCOPES_REQUIRED_MESSAGES: Record<ScopesRequiredBy, string> = {
+  mask: "must have at least 1 item when in update_mask",
+  "absent-mask": `must have 1 to ${LIMITS.scopesMaxCount} items (an absent or empty update_mask replaces every mutable field)`,
+};
+
+/** Scopes: at most 100, unique, each 1-256 characters; at least one when `requiredBy` is given. */
+export function scopeList(values: readonly string[], path: string, requiredBy?: ScopesRequiredBy): Problem[] {
+  if (requiredBy && values.length === 0) return [{ path, message: SCOPES_REQUIRED_MESSAGES[requiredBy] }];
   return validateScopes(values, path);
 }
 
