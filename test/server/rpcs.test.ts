@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toBinary, toJson } from "@bufbuild/protobuf";
 import { anyUnpack, EmptySchema } from "@bufbuild/protobuf/wkt";
 import { status } from "@grpc/grpc-js";
 import { ApiKeySchema, type ApiKey } from "../../src/gen/yandex/cloud/iam/v1/api_key_pb.js";
 import {
+  CreateApiKeyResponseSchema,
   DeleteApiKeyMetadataSchema,
   UpdateApiKeyMetadataSchema,
   type CreateApiKeyResponse,
@@ -55,7 +57,19 @@ describe("ApiKeyService success paths", () => {
     expect(got.expiresAt?.nanos).toBe(123456789);
     expect(got.scope).toBe("legacy");
     expect(got.description).toBe("для CI");
-    expect(Object.values(got).map(String).join(" ")).not.toContain(created.secret.slice(4));
+    // The secret is in the Create response's secret field and nowhere else: not in the key
+    // (bytes or JSON) of Get, List or Create. Only its last six characters (masked_secret) show.
+    const listed = await h.apiKeys.call<ListApiKeysResponse>("list", { serviceAccountId: accountId }, h.admin);
+    const randomPart = created.secret.slice(4, -6);
+    for (const shown of [got, key, listed.apiKeys.find((listedKey) => listedKey.id === key.id)]) {
+      expect(shown).toBeDefined();
+      const message = shown as ApiKey;
+      expect(Buffer.from(toBinary(ApiKeySchema, message)).toString("latin1")).not.toContain(randomPart);
+      expect(JSON.stringify(toJson(ApiKeySchema, message))).not.toContain(randomPart);
+    }
+    const withoutSecret = JSON.stringify(toJson(CreateApiKeyResponseSchema, { ...created, secret: "" }));
+    expect(withoutSecret).toContain(key.id);
+    expect(withoutSecret).not.toContain(randomPart);
   });
 
   it("List returns the account's keys oldest first", async () => {
