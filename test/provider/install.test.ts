@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cliConfiguration, installProvider, terraformPlatform, wrapperScript } from "../../src/provider/install.js";
+import { installProvider, terraformPlatform } from "../../src/provider/install.js";
 import { defaultDataDirectory } from "../../src/provider/provider-context.js";
 
 const directory = mkdtempSync(join(tmpdir(), "keyform-install-"));
@@ -24,14 +24,23 @@ describe("installProvider", () => {
 
   it("writes the wrapper where an unpacked filesystem mirror has it, executable, exec'ing node", () => {
     expect(result.executablePath).toBe(join(directory, "mirror", "keyform.dev/keyform/keyform/0.1.0", terraformPlatform(), "terraform-provider-keyform"));
-    expect(readFileSync(result.executablePath, "utf8")).toBe(wrapperScript("/usr/bin/node", providerMain));
-    expect(readFileSync(result.executablePath, "utf8")).toContain(`exec /usr/bin/node '${providerMain}' "$@"\n`);
+    // The path holds a space, so it is single-quoted for sh.
+    expect(readFileSync(result.executablePath, "utf8")).toBe(
+      `#!/bin/sh\n# terraform-provider-keyform 0.1.0, written by \`keyform provider install\`.\nexec /usr/bin/node '${providerMain}' "$@"\n`,
+    );
     expect(statSync(result.executablePath).mode & 0o777).toBe(0o755);
   });
 
   it("writes a CLI config with only the mirror, and prints the exports", () => {
-    expect(readFileSync(result.cliConfigFile, "utf8")).toBe(cliConfiguration(join(directory, "mirror")));
-    expect(readFileSync(result.cliConfigFile, "utf8")).not.toMatch(/direct|network_mirror|dev_overrides/);
+    expect(readFileSync(result.cliConfigFile, "utf8")).toBe(`# Written by \`keyform provider install\`: Terraform installs keyform.dev/*/* from this
+# filesystem mirror only (no registry access; other providers are not installable).
+provider_installation {
+  filesystem_mirror {
+    path    = "${join(directory, "mirror")}"
+    include = ["keyform.dev/*/*"]
+  }
+}
+`);
     expect(result.environment).toEqual([`export TF_CLI_CONFIG_FILE=${join(directory, "tf.rc")}`, "export CHECKPOINT_DISABLE=1"]);
   });
 
@@ -71,6 +80,7 @@ describe("keyform provider install (the CLI command)", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe(`export TF_CLI_CONFIG_FILE=${rc}\nexport CHECKPOINT_DISABLE=1\n`);
     const wrapper = join(mirror, "keyform.dev/keyform/keyform/0.1.0", terraformPlatform(), "terraform-provider-keyform");
-    expect(readFileSync(wrapper, "utf8")).toBe(wrapperScript(process.execPath, builtProvider));
+    // Neither path needs quoting here (no space or shell character in them).
+    expect(readFileSync(wrapper, "utf8")).toBe(`#!/bin/sh\n# terraform-provider-keyform 0.1.0, written by \`keyform provider install\`.\nexec ${process.execPath} ${builtProvider} "$@"\n`);
   });
 });

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { webcrypto } from "node:crypto";
+import * as tls from "node:tls";
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import * as grpc from "@grpc/grpc-js";
@@ -98,6 +99,25 @@ function call<Response>(client: grpc.Client & Record<string, unknown>, method: s
   });
 }
 
+/**
+ * Speaks raw TLS to the provider with `identity` and sends the HTTP/2 preface: how many bytes the
+ * provider answered before closing (its HTTP/2 SETTINGS when it accepted the certificate; none
+ * when it dropped the connection right after the TLS handshake).
+ */
+function bytesAnsweredOverTls(identity: ClientIdentity): Promise<number> {
+  return new Promise((resolve) => {
+    let received = 0;
+    const socket = tls.connect({ path: socketPath, ca: serverCertificatePem, cert: identity.certificatePem, key: identity.privateKeyPem, servername: "localhost", ALPNProtocols: ["h2"] });
+    socket.on("data", (chunk: Buffer) => {
+      received += chunk.length;
+      socket.destroy();
+    });
+    socket.once("secureConnect", () => socket.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
+    socket.on("error", () => undefined);
+    socket.once("close", () => resolve(received));
+  });
+}
+
 describe("the built provider over mTLS", () => {
   it("serves GetProviderSchema to Terraform's client certificate", async () => {
     const client = providerClient(terraformIdentity);
@@ -115,9 +135,22 @@ describe("the built provider over mTLS", () => {
   it("refuses a client certificate other than PLUGIN_CLIENT_CERT", async () => {
     const client = providerClient(strangerIdentity);
     try {
-      await expect(call(client, "getProviderSchema", {})).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
+      const refused = (await call(client, "getProviderSchema", {}).then(() => undefined, (error: unknown) => error)) as grpc.ServiceError | undefined;
+      expect(refused?.code).toBe(grpc.status.UNAVAILABLE);
     } finally {
       client.close();
+    }
+    // Underneath, the provider drops the TLS connection before any HTTP/2 byte; Terraform's gets an answer.
+    expect(await bytesAnsweredOverTls(strangerIdentity)).toBe(0);
+    expect(await bytesAnsweredOverTls(terraformIdentity)).toBeGreaterThan(0);
+    // The refusal is per connection: the provider lives on and Terraform's certificate still works.
+    expect(child.exitCode).toBeNull();
+    const terraformClient = providerClient(terraformIdentity);
+    try {
+      const schema = await call<GetProviderSchema_Response>(terraformClient, "getProviderSchema", {});
+      expect(Object.keys(schema.resourceSchemas)).toEqual(["keyform_api_key"]);
+    } finally {
+      terraformClient.close();
     }
   });
 
