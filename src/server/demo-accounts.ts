@@ -1,8 +1,8 @@
 import { ApiError, Code } from "../api-error.js";
-import { DEMO_FOLDER_ID, DEMO_SERVICE_ACCOUNTS } from "../embedded/demo-accounts.js";
 import type { Store } from "../store/index.js";
+import { DEMO_FOLDER_ID, DEMO_SERVICE_ACCOUNTS } from "./demo-service-accounts.js";
 
-/** Creates the embedded default's demo service accounts (fixed ids) that do not exist yet. */
+/** Creates the demo service accounts (fixed ids) that do not exist yet in DEMO_FOLDER_ID. */
 export async function ensureDemoServiceAccounts(store: Store, nowMs: number): Promise<void> {
   for (const demo of DEMO_SERVICE_ACCOUNTS) {
     if (await store.getServiceAccount(demo.id)) continue;

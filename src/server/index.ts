@@ -35,7 +35,7 @@ export interface ServerOptions {
    * whole accepted set: no token is remembered across restarts.
    */
   adminTokens?: string[];
-  /** Creates DEMO_SERVICE_ACCOUNTS (src/embedded/demo-accounts.ts) if missing. */
+  /** Creates DEMO_SERVICE_ACCOUNTS (src/server/demo-service-accounts.ts) if missing. */
   createDemoServiceAccounts?: boolean;
 }
 
