@@ -4,16 +4,17 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { anyUnpack } from "@bufbuild/protobuf/wkt";
+import { status } from "@grpc/grpc-js";
 import type { ApiKey } from "../../src/gen/yandex/cloud/iam/v1/api_key_pb.js";
 import { ApiKeyService, type CreateApiKeyResponse } from "../../src/gen/yandex/cloud/iam/v1/api_key_service_pb.js";
 import { ServiceAccountSchema } from "../../src/gen/yandex/cloud/iam/v1/service_account_pb.js";
 import { ServiceAccountService } from "../../src/gen/yandex/cloud/iam/v1/service_account_service_pb.js";
 import type { Operation } from "../../src/gen/yandex/cloud/operation/operation_pb.js";
-import { rawClient } from "./harness.js";
+import { failure, rawClient } from "./harness.js";
 
 /**
  * `keyform serve` as a real process (bin/keyform.js -> dist/, so `npm run build` first):
- * acknowledged writes survive SIGKILL of the server.
+ * acknowledged writes (creates, updates, deletes) survive SIGKILL of the server; the flags.
  */
 const BIN = resolve(import.meta.dirname, "../../bin/keyform.js");
 const dataDir = mkdtempSync(join(tmpdir(), "keyform-serve-crash-"));
@@ -62,7 +63,8 @@ describe("keyform serve", () => {
     if (op.result.case !== "response") throw new Error("account not created");
     const accountId = anyUnpack(op.result.value, ServiceAccountSchema)?.id ?? "";
 
-    // Acknowledged writes: sequential and concurrent creates, then updates of some of them.
+    // Acknowledged writes: sequential and concurrent creates, then updates of some of them and
+    // deletes of others.
     const acknowledged: CreateApiKeyResponse[] = [];
     for (let index = 0; index < 20; index++) {
       acknowledged.push(await keys.call<CreateApiKeyResponse>("create", { serviceAccountId: accountId, description: `seq-${index}` }, admin));
@@ -76,6 +78,8 @@ describe("keyform serve", () => {
     await Promise.all(
       updatedIds.map((apiKeyId) => keys.call<Operation>("update", { apiKeyId, updateMask: { paths: ["description"] }, description: `updated-${apiKeyId}` }, admin)),
     );
+    const deleted = acknowledged.slice(10, 18);
+    await Promise.all(deleted.map((created) => keys.call<Operation>("delete", { apiKeyId: created.apiKey?.id }, admin)));
     await killed(first.child); // right after the last acknowledgement
     accounts.close();
     keys.close();
@@ -84,7 +88,12 @@ describe("keyform serve", () => {
     keys = rawClient(second.address, ApiKeyService);
     accounts = rawClient(second.address, ServiceAccountService);
     try {
-      for (const created of acknowledged) {
+      for (const created of deleted) {
+        const id = created.apiKey?.id ?? "";
+        expect(await failure(keys.call("get", { apiKeyId: id }, admin))).toEqual({ code: status.NOT_FOUND, details: `api key ${id} not found` });
+        expect((await failure(keys.call("get", { apiKeyId: id }, { apiKey: created.secret }))).code).toBe(status.UNAUTHENTICATED);
+      }
+      for (const created of acknowledged.filter((candidate) => !deleted.includes(candidate))) {
         const id = created.apiKey?.id ?? "";
         // The secret still authenticates, and the key is as last acknowledged.
         const key = await keys.call<ApiKey>("get", { apiKeyId: id }, { apiKey: created.secret });
@@ -132,10 +141,42 @@ describe("keyform serve", () => {
     }
   });
 
+  it("serves plaintext on a non-loopback address only with --insecure-plaintext", async () => {
+    const directory = join(dataDir, "insecure");
+    const server = await startServe(directory, ["--listen", "0.0.0.0:0", "--insecure-plaintext"]);
+    const port = server.address.slice(server.address.lastIndexOf(":") + 1);
+    expect(server.address).toBe(`0.0.0.0:${port}`);
+    const accounts = rawClient(`127.0.0.1:${port}`, ServiceAccountService);
+    try {
+      const token = readFileSync(join(directory, "admin-token"), "utf8").trim();
+      await accounts.call("list", { folderId: "insecure" }, { bearer: token });
+    } finally {
+      accounts.close();
+      await killed(server.child);
+    }
+  });
+
+  it("serves TLS on a non-loopback address without --insecure-plaintext", async () => {
+    const { generate } = await import("selfsigned");
+    const pems = await generate([{ name: "commonName", value: "localhost" }], { keySize: 2048, algorithm: "sha256" });
+    const certFile = join(dataDir, "tls.crt");
+    const keyFile = join(dataDir, "tls.key");
+    writeFileSync(certFile, pems.cert);
+    writeFileSync(keyFile, pems.private, { mode: 0o600 });
+    const server = await startServe(join(dataDir, "tls"), ["--listen", "0.0.0.0:0", "--tls-cert", certFile, "--tls-key", keyFile]);
+    expect(server.address).toMatch(/^0\.0\.0\.0:\d+$/);
+    await killed(server.child);
+  });
+
   it.each([
     { reason: "--tls-cert without --tls-key", args: ["--tls-cert", "/nonexistent.pem"], want: "Error: --tls-cert and --tls-key must be given together" },
     { reason: "a negative --operation-delay", args: ["--operation-delay=-5"], want: 'Error: --operation-delay: expected a non-negative integer of milliseconds, got "-5"' },
     { reason: "a missing --admin-token-file", args: ["--admin-token-file", "/nonexistent-tokens"], want: "Error: --admin-token-file /nonexistent-tokens: ENOENT" },
+    ...["0.0.0.0:0", "[::]:0", ":0", "192.0.2.1:0"].map((listen) => ({
+      reason: `plaintext on non-loopback --listen ${listen}`,
+      args: ["--listen", listen],
+      want: `Error: --listen ${listen} is not a loopback address, and without TLS credentials would cross the network in clear: give --tls-cert and --tls-key, or --insecure-plaintext to accept that`,
+    })),
   ])("refuses $reason with exit code 2", ({ args, want }) => {
     const result = spawnSync(process.execPath, [BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", join(dataDir, "refused"), ...args], { encoding: "utf8" });
     expect(result.status).toBe(2);

@@ -8,6 +8,7 @@ interface ServeFlags {
   tlsKey?: string;
   operationDelay?: string;
   adminTokenFile?: string;
+  insecurePlaintext?: boolean;
 }
 
 /**
@@ -24,6 +25,7 @@ export function register(program: Command): void {
     .option("--tls-key <file>", "PEM private key for --tls-cert")
     .option("--operation-delay <ms>", "keep operations running (done=false) this many milliseconds before they complete", "0")
     .option("--admin-token-file <file>", "file with more admin tokens, one per line")
+    .option("--insecure-plaintext", "allow plaintext on a non-loopback --listen address (tokens and secrets cross the network in clear)")
     .action((flags: ServeFlags) => serve(flags));
 }
 
@@ -38,8 +40,17 @@ async function serve(flags: ServeFlags): Promise<void> {
   const { join, resolve } = await import("node:path");
   const { startServer } = await import("../../server/index.js");
   const { ADMIN_TOKEN_FILE, readAdminTokenFile } = await import("../../server/admin-token.js");
+  const { isLoopbackEndpoint } = await import("../../client/loopback.js");
 
   if (Boolean(flags.tlsCert) !== Boolean(flags.tlsKey)) throw new ExitError("--tls-cert and --tls-key must be given together", 2);
+  // Callers send admin tokens and API key secrets in every request: in plaintext they may only
+  // travel over loopback unless the operator says otherwise.
+  if (!flags.tlsCert && !flags.insecurePlaintext && !isLoopbackEndpoint(flags.listen)) {
+    throw new ExitError(
+      `--listen ${flags.listen} is not a loopback address, and without TLS credentials would cross the network in clear: give --tls-cert and --tls-key, or --insecure-plaintext to accept that`,
+      2,
+    );
+  }
   const readFlagFile = (flag: string, path: string): Buffer => {
     try {
       return readFileSync(path);
