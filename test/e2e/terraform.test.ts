@@ -57,6 +57,11 @@ output "listed_ids" { value = [for key in data.keyform_api_keys.app.keys : key.i
 ${extra}`;
 }
 
+/** Writes main.tf with the provider setup of config() and only the blocks in `hcl`. */
+function writeAlone(hcl: string): void {
+  writeConfig(work, `${config().split("resource ")[0]}${hcl}`);
+}
+
 async function apiKeyExists(id: string): Promise<boolean> {
   try {
     await client.getApiKey(id);
@@ -253,8 +258,7 @@ resource "keyform_api_key" "adopted" {
 
   it("with no endpoint, manages the key in the embedded store under .keyform, which keyform api-key list reads", async () => {
     const { KEYFORM_ENDPOINT: _endpoint, KEYFORM_TOKEN: _token, KEYFORM_INSECURE: _insecure, ...embedded } = env;
-    const header = config().split("resource ")[0];
-    writeConfig(work, `${header}
+    writeAlone(`
 resource "keyform_api_key" "local" {
   service_account_id = "${app.id}"
   description        = "in the embedded store"
@@ -271,8 +275,7 @@ resource "keyform_api_key" "local" {
   });
 
   it("replaces a key once created_at + rotate_after has passed, creating the new one first", async () => {
-    const header = config().split("resource ")[0];
-    writeConfig(work, `${header}
+    writeAlone(`
 resource "keyform_api_key" "rotating" {
   service_account_id = "${app.id}"
   rotate_after       = "1s"
@@ -295,8 +298,7 @@ resource "keyform_api_key" "rotating" {
   });
 
   it("keeps the secret out of TF_LOG=trace and KEYFORM_TRACE=provider,client output", async () => {
-    const header = config().split("resource ")[0];
-    writeConfig(work, `${header}
+    writeAlone(`
 resource "keyform_api_key" "traced" {
   service_account_id = "${app.id}"
   description        = "created under trace"
@@ -333,8 +335,7 @@ output "traced_secret" {
   });
 
   it("reports bad values and API errors as diagnostics on the attribute, with what to do", async () => {
-    const header = config().split("resource ")[0];
-    writeConfig(work, `${header}
+    writeAlone(`
 resource "keyform_api_key" "long" {
   service_account_id = "${app.id}"
   description        = "${"x".repeat(257)}"
@@ -345,7 +346,7 @@ resource "keyform_api_key" "long" {
     expect(validated.stderr.replace(/\s+/g, " ")).toContain("description must be at most 256 characters (got 257)");
     expect(validated.stderr).toMatch(/in resource "keyform_api_key" "long":\n\s+\d+:\s+description\s+=/);
 
-    writeConfig(work, `${header}
+    writeAlone(`
 resource "keyform_api_key" "orphan" {
   service_account_id = "ajenosuchaccount0001"
 }`);
