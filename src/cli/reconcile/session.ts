@@ -90,12 +90,13 @@ export async function readStateUnlocked(flags: ReconcileFlags): Promise<{ file: 
   return { file, state: state ?? newState(), exists: state !== null };
 }
 
-/** Set while changes run: the first Ctrl-C aborts it (nothing new starts) instead of exiting. */
+/** Set while changes run: the first Ctrl-C (or SIGTERM) aborts it (nothing new starts) instead of exiting. */
 let gracefulInterrupt: AbortController | null = null;
 
 /**
- * Runs `body` with an AbortSignal that the first Ctrl-C aborts (changes in flight finish and
- * are recorded); a second Ctrl-C exits at once, releasing the lock (state stays crash-safe).
+ * Runs `body` with an AbortSignal that the first Ctrl-C or SIGTERM aborts (changes in flight
+ * finish and are recorded); a second one exits at once, releasing the lock (state stays
+ * crash-safe).
  */
 export async function interruptible<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
@@ -107,27 +108,35 @@ export async function interruptible<T>(body: (signal: AbortSignal) => Promise<T>
   }
 }
 
+/** Exit codes of a process ended by the signal, as a shell reports them (128 + signal number). */
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
 /**
  * Takes the state lock, reads the state and runs `body` with a store that writes it; the lock
- * is released afterwards, also on failure and on Ctrl-C (not on SIGKILL: that is what stale
- * locks are for).
+ * is released afterwards, also on failure, on Ctrl-C and on SIGTERM (what CI sends to a
+ * cancelled job); not on SIGKILL: that is what stale locks are for.
  */
 export async function withLockedState<T>(flags: ReconcileFlags, command: string, body: (store: StateStore) => Promise<T>): Promise<T> {
   const { acquireStateLock, readStateOrNew, createStateStore } = await import("../../reconcile/state/index.js");
   const file = await statePath(flags);
   const lock = await acquireStateLock(file, command, { forceUnlockStale: flags.forceUnlock === true });
-  const onInterrupt = () => {
+  const onSignal = (signal: keyof typeof SIGNAL_EXIT_CODES) => {
+    const again = signal === "SIGINT" ? "press Ctrl-C again" : "send SIGTERM again";
     if (gracefulInterrupt && !gracefulInterrupt.signal.aborted) {
-      process.stderr.write("\nInterrupt received: finishing the changes in flight and recording them; press Ctrl-C again to stop at once.\n");
+      process.stderr.write(`\n${signal} received: finishing the changes in flight and recording them; ${again} to stop at once.\n`);
       gracefulInterrupt.abort();
       return;
     }
     // Every record already written is crash-safe; only the lock must not outlive us.
     rmSync(lock.lockFile, { force: true });
-    process.stderr.write("\nInterrupted: the next apply finishes whatever was in flight.\n");
-    process.exit(130);
+    process.stderr.write(`\n${signal === "SIGINT" ? "Interrupted" : "Terminated (SIGTERM)"}: the lock is released; the next apply finishes whatever was in flight.\n`);
+    process.exit(SIGNAL_EXIT_CODES[signal]);
   };
-  process.on("SIGINT", onInterrupt);
+  const handlers = (Object.keys(SIGNAL_EXIT_CODES) as (keyof typeof SIGNAL_EXIT_CODES)[]).map((signal) => {
+    const handler = () => onSignal(signal);
+    process.on(signal, handler);
+    return () => process.removeListener(signal, handler);
+  });
   try {
     const store = createStateStore(file, await readStateOrNew(file));
     let result: T;
@@ -141,7 +150,7 @@ export async function withLockedState<T>(flags: ReconcileFlags, command: string,
     await store.close();
     return result;
   } finally {
-    process.removeListener("SIGINT", onInterrupt);
+    for (const remove of handlers) remove();
     await lock.release();
   }
 }
