@@ -1,8 +1,11 @@
 import type { DesiredOutput, DesiredState, ObservedKey, StateFile, StateResource } from "./types.js";
-import type { Observation } from "./refresh.js";
 
-/** One entry of a `keyform_api_keys` listing's `keys` attribute (no secrets). */
-export type ListedKey = ObservedKey & { readonly last_used_at: string | null };
+/**
+ * One entry of a `keyform_api_keys` listing's `keys` attribute (no secrets). keyform leaves out
+ * the data source's `last_used_at`: it moves on every authentication, so an output holding it
+ * would change state on every apply, even one whose plan has no changes.
+ */
+export type ListedKey = ObservedKey;
 
 export type OutputValues = Record<string, { value: unknown; sensitive: boolean }>;
 
@@ -22,13 +25,18 @@ export function resourceAttributeValues(resource: StateResource): Record<string,
   };
 }
 
-/** The `keys` of every listing in `desired`, from what refresh saw, oldest first. */
-export function listingValues(desired: DesiredState, observation: Observation): Map<string, Record<string, unknown>> {
+/**
+ * The value of every listing in `desired` whose account was listed (`byAccount` has it): its
+ * keys as refresh saw them, oldest first. Listings of accounts not listed are absent.
+ */
+export function listingValues(desired: DesiredState, byAccount: ReadonlyMap<string, readonly ObservedKey[]>): Map<string, Record<string, unknown>> {
   const listings = new Map<string, Record<string, unknown>>();
   for (const listing of desired.listings) {
-    const keys: ListedKey[] = [...(observation.byAccount.get(listing.service_account_id) ?? [])]
+    const observed = byAccount.get(listing.service_account_id);
+    if (!observed) continue;
+    const keys: ListedKey[] = [...observed]
       .sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1))
-      .map((key) => ({ ...key, scopes: [...key.scopes], last_used_at: observation.lastUsedAt.get(key.id) ?? null }));
+      .map((key) => ({ ...key, scopes: [...key.scopes] }));
     const value = { service_account_id: listing.service_account_id, id: listing.service_account_id, keys };
     listings.set(listing.address, value);
     // Outputs may name a data source with or without Terraform's `data.` prefix.

@@ -13,8 +13,6 @@ export interface Observation {
   readonly accounts: readonly string[];
   readonly keys: readonly ObservedKey[];
   readonly byAccount: ReadonlyMap<string, readonly ObservedKey[]>;
-  /** last_used_at by key id (RFC 3339, null when never used): shown by listings, ignored by plans. */
-  readonly lastUsedAt: ReadonlyMap<string, string | null>;
 }
 
 /** Default number of List streams in flight. */
@@ -72,13 +70,11 @@ export async function refreshAccounts(
   options: { concurrency?: number } = {},
 ): Promise<Observation> {
   const started = performance.now();
-  const lastUsedAt = new Map<string, string | null>();
   const results = await mapSettledBounded(accounts, options.concurrency ?? REFRESH_CONCURRENCY, async (account) => {
     const keys: ObservedKey[] = [];
     try {
       for await (const key of client.listApiKeys(account, { pageSize: 1000 })) {
         keys.push(toObservedKey(key));
-        lastUsedAt.set(key.id, key.lastUsedAt ? timestampToRfc3339(key.lastUsedAt) : null);
       }
     } catch (error) {
       const apiError = ApiError.from(error);
@@ -94,5 +90,5 @@ export async function refreshAccounts(
   });
   const keys = [...byAccount.values()].flat();
   trace(`refresh: ${accounts.length} accounts listed, ${keys.length} keys, ${(performance.now() - started).toFixed(0)} ms`);
-  return { accounts: [...accounts], keys, byAccount, lastUsedAt };
+  return { accounts: [...accounts], keys, byAccount };
 }

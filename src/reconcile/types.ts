@@ -100,6 +100,12 @@ export interface StateResource {
   readonly attributes: KeyAttributes | null;
   readonly pending_create: { readonly idempotency_key: string; readonly started_at: string; readonly config: ApiKeyConfig } | null;
   readonly deposed: readonly { readonly id: string; readonly idempotency_key: string }[];
+  /**
+   * `lifecycle.prevent_destroy` as last applied: keyform writes it only when true; absent
+   * means false (as in states written before keyform recorded it). Lets destroy without a
+   * synthesized stack refuse to delete a protected key.
+   */
+  readonly prevent_destroy?: boolean;
 }
 
 export interface StateFile {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { planChanges } from "../../src/reconcile/plan/index.js";
 import { PlanRefusedError } from "../../src/reconcile/types.js";
-import type { DesiredKey, DesiredOutput, StateFile, StateResource } from "../../src/reconcile/types.js";
+import type { DesiredKey, DesiredOutput, ObservedKey, StateFile, StateResource } from "../../src/reconcile/types.js";
 import { CREATED, SA, SECRET, attributes, config, desiredState, key, observed, observedKey, stateFile, tracked } from "./planner-builders.js";
 
 const NOW = new Date("2026-06-01T00:00:00Z");
@@ -49,6 +49,65 @@ describe("planChanges: prevent_destroy", () => {
   it("removing a protected resource from the configuration removes its protection, as in Terraform", () => {
     const plan = planChanges({ desired: desiredState([]), state: stateFile([tracked("ci", "k1")]), observed: observed({}), now: NOW });
     expect(plan.resource_changes.map((change) => change.actions)).toEqual([["delete"]]);
+  });
+});
+
+describe("planChanges: prevent_destroy recorded in state (destroy without a synthesized stack)", () => {
+  const guarded = (name: string, id: string, extra: Partial<StateResource> = {}) => tracked(name, id, {}, { prevent_destroy: true, ...extra });
+  const cases: { reason: string; desired: DesiredKey[]; state: StateResource[]; fromState: boolean; want: { actions: string[][] } | { refused: string[] } }[] = [
+    {
+      reason: "no configuration: a key state records as protected is refused, the others are deleted",
+      desired: [],
+      state: [guarded("a", "k1"), tracked("b", "k2"), guarded("c", "k3")],
+      fromState: true,
+      want: { refused: ["keyform_api_key.a", "keyform_api_key.c"] },
+    },
+    {
+      reason: "no configuration, no record (a state written before keyform recorded lifecycle): deleted",
+      desired: [],
+      state: [tracked("a", "k1"), tracked("b", "k2")],
+      fromState: true,
+      want: { actions: [["delete"], ["delete"]] },
+    },
+    {
+      reason: "with a configuration, removing a protected resource removes its protection (Terraform), whatever state recorded",
+      desired: [],
+      state: [guarded("a", "k1")],
+      fromState: false,
+      want: { actions: [["delete"]] },
+    },
+    {
+      reason: "a declared address takes prevent_destroy from the configuration, not from state's record",
+      desired: [key("a", { service_account_id: "ajesa2" })],
+      state: [guarded("a", "k1")],
+      fromState: true,
+      want: { actions: [["delete", "create"]] },
+    },
+    {
+      reason: "a deposed key of a protected resource is still deleted (it is an old key already replaced)",
+      desired: [key("a", {}, { prevent_destroy: true })],
+      state: [guarded("a", "k1", { deposed: [{ id: "k0", idempotency_key: "i0" }] })],
+      fromState: true,
+      want: { actions: [["no-op"], ["delete"]] },
+    },
+  ];
+  it.each(cases)("$reason", ({ desired, state, fromState, want }) => {
+    const plan = () => planChanges({ desired: desiredState(desired), state: stateFile(state), observed: observed({}), now: NOW, preventDestroyFromState: fromState });
+    if ("actions" in want) {
+      expect(plan().resource_changes.map((change) => change.actions)).toEqual(want.actions);
+      return;
+    }
+    let error: unknown;
+    try {
+      plan();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(PlanRefusedError);
+    expect((error as PlanRefusedError).addresses).toEqual(want.refused);
+    expect((error as Error).message.split("\n").slice(1, -1)).toEqual(
+      want.refused.map((address) => `  ${address} (removed_from_config; prevent_destroy recorded in state by the last apply)`),
+    );
   });
 });
 
@@ -151,7 +210,16 @@ describe("planChanges: output changes", () => {
   });
   const literal = (name: string, json: unknown): DesiredOutput => ({ name, sensitive: false, description: null, value: { kind: "literal", json } });
   const inSync: StateResource[] = [tracked("ci", "k1", { description: "d" })];
-  const cases: { reason: string; desired: DesiredKey[]; outputs: DesiredOutput[]; state: StateFile | null; want: Record<string, { actions: string[]; sensitive: boolean }>; has_changes: boolean }[] = [
+  const listedK1 = { service_account_id: SA, id: SA, keys: [observedKey("k1", { description: "d" })] };
+  const cases: {
+    reason: string;
+    desired: DesiredKey[];
+    outputs: DesiredOutput[];
+    state: StateFile | null;
+    observed?: Record<string, ObservedKey[]>;
+    want: Record<string, { actions: string[]; sensitive: boolean }>;
+    has_changes: boolean;
+  }[] = [
     {
       reason: "an output not yet in state is created (before the first apply)",
       desired: [key("ci")],
@@ -216,12 +284,46 @@ describe("planChanges: output changes", () => {
       want: { keys: { actions: ["update"], sensitive: false } },
       has_changes: true,
     },
+    {
+      reason: "a listing whose keys are as state recorded them is a no-op (an apply then writes nothing)",
+      desired: [key("ci", { description: "d" })],
+      outputs: [reference("all", "data.keyform_api_keys.all", "keys"), { ...reference("first", "data.keyform_api_keys.all", "keys"), value: { kind: "reference", address: "data.keyform_api_keys.all", attribute: "keys", path: [0, "id"] } }],
+      state: stateFile(inSync, { outputs: { all: { value: listedK1.keys, sensitive: false }, first: { value: "k1", sensitive: false } } }),
+      want: { all: { actions: ["no-op"], sensitive: false }, first: { actions: ["no-op"], sensitive: false } },
+      has_changes: false,
+    },
+    {
+      reason: "a listing of an account where a key was made outside keyform (no planned change) is an update",
+      desired: [key("ci", { description: "d" })],
+      outputs: [reference("all", "data.keyform_api_keys.all", "keys")],
+      state: stateFile(inSync, { outputs: { all: { value: listedK1.keys, sensitive: false } } }),
+      observed: { [SA]: [observedKey("k1", { description: "d" }), observedKey("k9", { created_at: "2026-02-01T00:00:00Z" })] },
+      want: { all: { actions: ["update"], sensitive: false } },
+      has_changes: true,
+    },
+    {
+      reason: "a listing recorded with last_used_at (older keyform) is rewritten once without it",
+      desired: [key("ci", { description: "d" })],
+      outputs: [reference("all", "data.keyform_api_keys.all", "keys")],
+      state: stateFile(inSync, { outputs: { all: { value: [{ ...listedK1.keys[0], last_used_at: "2026-05-01T00:00:00Z" }], sensitive: false } } }),
+      want: { all: { actions: ["update"], sensitive: false } },
+      has_changes: true,
+    },
+    {
+      reason: "a listing of an account refresh did not list (--refresh=false) trusts state: no-op",
+      desired: [key("ci", { description: "d" })],
+      outputs: [reference("all", "data.keyform_api_keys.all", "keys")],
+      state: stateFile(inSync, { outputs: { all: { value: ["anything"], sensitive: false } } }),
+      observed: {},
+      want: { all: { actions: ["no-op"], sensitive: false } },
+      has_changes: false,
+    },
   ];
-  it.each(cases)("$reason", ({ desired, outputs, state, want, has_changes }) => {
+  it.each(cases)("$reason", ({ desired, outputs, state, observed: listedKeys, want, has_changes }) => {
     const plan = planChanges({
       desired: desiredState(desired, { outputs, listings: [{ address: "data.keyform_api_keys.all", service_account_id: SA }] }),
       state,
-      observed: observed({ [SA]: [observedKey("k1", { description: "d" })] }),
+      observed: observed(listedKeys ?? { [SA]: [observedKey("k1", { description: "d" })] }),
       now: NOW,
     });
     expect(plan.output_changes).toEqual(want);

@@ -1,19 +1,22 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, existsSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   StateFileError,
+  OWNERLESS_LOCK_GRACE_MS,
   StateLockedError,
   acquireStateLock,
   createStateStore,
   forceUnlock,
   newState,
+  protectedForDestroy,
   readStateFile,
+  withPreventDestroy,
   writeStateFileDurably,
 } from "../../src/reconcile/state/index.js";
-import type { StateFile, StateResource } from "../../src/reconcile/types.js";
+import type { DesiredState, StateFile, StateResource } from "../../src/reconcile/types.js";
 
 let dir: string;
 let file: string;
@@ -62,6 +65,11 @@ describe("state file read/write", () => {
       text: JSON.stringify({ ...validState(), resources: [{ ...resource, address: "aws_instance.x" }] }),
       expected: /\/resources\/0\/address must match pattern/,
     },
+    {
+      reason: "prevent_destroy that is not a boolean",
+      text: JSON.stringify({ ...validState(), resources: [{ ...resource, prevent_destroy: "yes" }] }),
+      expected: /\/resources\/0\/prevent_destroy must be boolean/,
+    },
   ])("rejects $reason, naming the file and changing nothing", async ({ text, expected }) => {
     writeFileSync(file, text);
     const error = await readStateFile(file).catch((caught: unknown) => caught);
@@ -69,6 +77,50 @@ describe("state file read/write", () => {
     expect((error as Error).message).toContain(file);
     expect((error as Error).message).toMatch(expected);
     expect(readFileSync(file, "utf8")).toBe(text);
+  });
+});
+
+describe("prevent_destroy records in state", () => {
+  it("a state written before keyform recorded prevent_destroy still loads (the field is optional), and one with it round-trips", async () => {
+    const older = validState();
+    writeFileSync(file, JSON.stringify(older));
+    expect(await readStateFile(file)).toEqual(older);
+    const recorded: StateFile = { ...validState(), resources: [{ ...resource, prevent_destroy: true }] };
+    await writeStateFileDurably(file, recorded);
+    expect(await readStateFile(file)).toEqual(recorded);
+  });
+
+  it.each([
+    { reason: "set on an unrecorded resource adds the field", from: {}, value: true, want: { prevent_destroy: true }, same: false },
+    { reason: "cleared removes the field (absent means false)", from: { prevent_destroy: true }, value: false, want: {}, same: false },
+    { reason: "an explicit false read from a file counts as unset", from: { prevent_destroy: false }, value: false, want: { prevent_destroy: false }, same: true },
+    { reason: "unchanged returns the same object (nothing to write)", from: { prevent_destroy: true }, value: true, want: { prevent_destroy: true }, same: true },
+  ])("withPreventDestroy: $reason", ({ from, value, want, same }) => {
+    const before: StateResource = { ...resource, ...from };
+    const after = withPreventDestroy(before, value);
+    expect(after).toEqual({ ...resource, ...want });
+    expect(after === before).toBe(same);
+  });
+
+  const stack = (keys: [string, boolean][]): DesiredState => ({
+    stack: "demo",
+    file: "cdk.tf.json",
+    keys: keys.map(([name, prevent]) => ({ address: `keyform_api_key.${name}`, config: resource.config, lifecycle: { create_before_destroy: false, prevent_destroy: prevent, ignore_changes: [] } })),
+    listings: [],
+    outputs: [],
+    exclusive_service_accounts: [],
+    provider: { endpoint: null, data_dir: null, insecure: null, ca_file: null },
+  });
+  const inState = (entries: [string, boolean | undefined][]): StateFile => ({
+    ...newState(),
+    resources: entries.map(([name, prevent]) => ({ ...resource, address: `keyform_api_key.${name}`, ...(prevent === undefined ? {} : { prevent_destroy: prevent }) })),
+  });
+  it.each([
+    { reason: "no stack: state's records decide", desired: null, state: inState([["a", true], ["b", undefined], ["c", false]]), want: { addresses: ["keyform_api_key.a"], source: "state" } },
+    { reason: "a stack: its declarations decide, even against state's record", desired: stack([["a", false], ["b", true]]), state: inState([["a", true], ["b", undefined]]), want: { addresses: ["keyform_api_key.b"], source: "configuration" } },
+    { reason: "a stack: a protected key not in state is not in the way", desired: stack([["z", true]]), state: inState([["a", undefined]]), want: { addresses: [], source: "configuration" } },
+  ])("protectedForDestroy: $reason", ({ desired, state, want }) => {
+    expect(protectedForDestroy(desired, state)).toEqual(want);
   });
 });
 
@@ -193,6 +245,38 @@ describe("state lock", () => {
     const lock = await acquireStateLock(file, "apply", { forceUnlockStale: true });
     expect(JSON.parse(readFileSync(`${file}.lock`, "utf8")).pid).toBe(process.pid);
     await lock.release();
+  });
+
+  it("a lock with no readable owner is stale once older than the grace period (by mtime), and --force-unlock removes it", async () => {
+    const lockFile = `${file}.lock`;
+    // mtimes are set explicitly (far past, far future) so that no case depends on how fast the test runs.
+    const cases = [
+      { reason: "empty, an hour old (writer killed between create and write)", content: "", ageMs: 3_600_000, stale: true },
+      { reason: "not an owner record, an hour old", content: "{\"pid\":", ageMs: 3_600_000, stale: true },
+      { reason: "empty, just past the grace period", content: "", ageMs: OWNERLESS_LOCK_GRACE_MS, stale: true },
+      { reason: "empty, modified in the future (being written, or clock skew)", content: "", ageMs: -3_600_000, stale: false },
+    ];
+    for (const { reason, content, ageMs, stale } of cases) {
+      writeFileSync(lockFile, content);
+      const mtime = new Date(Date.now() - ageMs - (ageMs > 0 ? 1_000 : 0));
+      utimesSync(lockFile, mtime, mtime);
+      const error = await acquireStateLock(file, "apply").catch((caught: unknown) => caught);
+      expect(error, reason).toBeInstanceOf(StateLockedError);
+      expect((error as StateLockedError).stale, reason).toBe(stale);
+      expect((error as StateLockedError).owner, reason).toBeNull();
+      expect((error as Error).message, reason).toContain(`${lockFile} `);
+      expect((error as Error).message, reason).toContain("no readable owner: the file is empty or not an owner record");
+      expect((error as Error).message, reason).toContain(stale ? "stale lock" : "Try again");
+      const forced = await acquireStateLock(file, "apply", { forceUnlockStale: true }).catch((caught: unknown) => caught);
+      if (stale) {
+        expect(JSON.parse(readFileSync(lockFile, "utf8")).pid, reason).toBe(process.pid);
+        await (forced as { release(): Promise<void> }).release();
+      } else {
+        expect(forced, reason).toBeInstanceOf(StateLockedError);
+        expect(readFileSync(lockFile, "utf8"), reason).toBe(content);
+        rmSync(lockFile);
+      }
+    }
   });
 
   it("forceUnlockStale never removes a live lock; force-unlock removes any and names the owner", async () => {

@@ -79,24 +79,28 @@ export function destroyTarget(desired: DesiredState): DesiredState {
 }
 
 /**
- * `keyform destroy`: deletes every key in state. Refused (nothing changed) when a declared key
- * sets prevent_destroy and is in state.
+ * `keyform destroy`: deletes every key in state. Refused (nothing changed) when a key in state
+ * is protected by prevent_destroy: as the stack declares it, or without a synthesized stack as
+ * state recorded it at the last apply.
  */
 export async function destroyCommand(flags: ApplyFlags): Promise<void> {
   const parallelism = parallelismOf(flags.parallelism);
   try {
-    const desired = (await loadDesiredIfSynthesized(flags)) ?? emptyDesired();
+    const synthesized = await loadDesiredIfSynthesized(flags);
+    const desired = synthesized ?? emptyDesired();
+    const { protectedForDestroy } = await import("../../reconcile/state/index.js");
     await withLockedState(flags, "destroy", (store) =>
       withApi(flags, desired, async (connection) => {
         const client = await mutatingClient(connection.client);
-        const tracked = new Set(store.current().resources.map((resource) => resource.address));
-        const protectedKeys = desired.keys.filter((key) => key.lifecycle.prevent_destroy && tracked.has(key.address)).map((key) => key.address);
-        if (protectedKeys.length > 0) {
-          throw new ExitError(`refusing to destroy: ${protectedKeys.join(", ")} set lifecycle.prevent_destroy; nothing was changed`);
+        const { addresses, source } = protectedForDestroy(synthesized, store.current());
+        if (addresses.length > 0) {
+          const why = source === "configuration" ? "set lifecycle.prevent_destroy" : "had lifecycle.prevent_destroy at the last apply (recorded in state; no stack is synthesized)";
+          throw new ExitError(`refusing to destroy: ${addresses.join(", ")} ${why}; nothing was changed. Apply them without prevent_destroy first, or stop managing them with keyform state rm`);
         }
         const recovery = await recover(client, store, parallelism);
         const target = destroyTarget(desired);
-        const { plan } = await makePlan(client, target, store.current(), flags);
+        // Without a stack, the planner also honours state's records (a pending create recovered just now included).
+        const { plan } = await makePlan(client, target, store.current(), flags, { preventDestroyFromState: synthesized === null });
         process.stdout.write(await renderPlan(plan, "text"));
         if (plan.has_changes) await confirm("Do you really want to destroy all keys keyform manages in this state?", flags);
         await applyAndRecord({ client, store, desired: target, changes: plan.resource_changes, parallelism, recovery, verb: "Destroy" });

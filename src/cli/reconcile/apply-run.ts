@@ -56,11 +56,12 @@ export async function applyAndRecord(options: {
       resolvedAddresses: options.recovery.resolvedAddresses,
       protectedKeyIds: options.recovery.recoveredKeyIds,
       signal,
+      preventDestroy: new Map(desired.keys.map((key) => [key.address, key.lifecycle.prevent_destroy])),
     }),
   );
   const listingAccounts = [...new Set(desired.listings.map((listing) => listing.service_account_id))];
   const observation = await refreshAccounts(client, listingAccounts);
-  const { values, problems } = evaluateOutputs(desired.outputs, store.current(), listingValues(desired, observation));
+  const { values, problems } = evaluateOutputs(desired.outputs, store.current(), listingValues(desired, observation.byAccount));
   // Unchanged outputs are not written again: an apply with nothing to do leaves the serial alone.
   if (JSON.stringify(values) !== JSON.stringify(store.current().outputs)) {
     await store.update((draft) => {

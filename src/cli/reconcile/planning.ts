@@ -68,11 +68,17 @@ export async function observe(client: ApiKeyClient, desired: DesiredState | null
   return refreshAccounts(client, accounts);
 }
 
-/** Refreshes and plans. */
-export async function makePlan(client: ApiKeyClient, desired: DesiredState, state: StateFile, flags: StackFlags): Promise<{ plan: Plan; observation: Observation }> {
+/** Refreshes and plans (`preventDestroyFromState`: see PlanInput). */
+export async function makePlan(
+  client: ApiKeyClient,
+  desired: DesiredState,
+  state: StateFile,
+  flags: StackFlags,
+  options: { preventDestroyFromState?: boolean } = {},
+): Promise<{ plan: Plan; observation: Observation }> {
   const { planChanges } = await import("../../reconcile/plan/index.js");
   const observation = await observe(client, desired, state, flags);
-  return { plan: planChanges({ desired, state, observed: observation.byAccount, now: planningNow() }), observation };
+  return { plan: planChanges({ desired, state, observed: observation.byAccount, now: planningNow(), ...options }), observation };
 }
 
 /** What `plan -out FILE` writes: the plan and the desired state it was made from (no secrets in either). */
@@ -83,9 +89,28 @@ export interface SavedPlan {
   readonly desired: DesiredState;
 }
 
+const WRITE_FAILURES: Record<string, string> = {
+  ENOENT: "its directory does not exist",
+  EACCES: "permission denied",
+  EISDIR: "it is a directory",
+  ENOTDIR: "a parent is not a directory",
+  EROFS: "the file system is read-only",
+  ENOSPC: "no space left on the device",
+};
+
+/**
+ * Writes the plan file of `plan -out FILE` (mode 0600).
+ * @throws ExitError naming -out and the file when it cannot be written.
+ */
 export async function savePlan(file: string, plan: Plan, desired: DesiredState): Promise<void> {
   const saved: SavedPlan = { format: "keyform-saved-plan", version: 1, plan, desired };
-  await writeFile(file, `${JSON.stringify(saved)}\n`, { mode: 0o600 });
+  try {
+    await writeFile(file, `${JSON.stringify(saved)}\n`, { mode: 0o600 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    const why = WRITE_FAILURES[code] ? `${WRITE_FAILURES[code]} (${code})` : (error as Error).message;
+    throw new ExitError(`-out ${file}: cannot write the plan file: ${why}; the plan was not saved`);
+  }
 }
 
 /** Reads a saved plan; an unreadable or foreign file is an ExitError naming it. */

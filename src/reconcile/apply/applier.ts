@@ -9,6 +9,7 @@ import { silentProgress } from "./progress.js";
 import type { ResourceError } from "./recover.js";
 import { createTracer } from "../../client/trace.js";
 import { sameValue } from "../plan/index.js";
+import { recordsPreventDestroy, withPreventDestroy } from "../state/lifecycle-record.js";
 
 const trace = createTracer("reconcile");
 
@@ -25,6 +26,12 @@ export interface ApplyOptions {
   readonly protectedKeyIds?: ReadonlySet<string>;
   /** When aborted (Ctrl-C), changes not yet started are skipped and reported; those in flight finish. */
   readonly signal?: AbortSignal;
+  /**
+   * lifecycle.prevent_destroy of every address the configuration declares, recorded in state
+   * with the resource (a new one in its very first write); addresses not in the map keep
+   * their record.
+   */
+  readonly preventDestroy?: ReadonlyMap<string, boolean>;
 }
 
 export interface ApplyResult {
@@ -39,6 +46,7 @@ interface Context {
   readonly client: ApiKeyClient;
   readonly store: StateStore;
   readonly progress: ApplyProgress;
+  readonly preventDestroy: ReadonlyMap<string, boolean>;
 }
 
 function resourceAt(store: StateStore, address: string): StateResource | undefined {
@@ -58,13 +66,15 @@ async function createRecorded(context: Context, address: string, config: ApiKeyC
   if (!existing?.pending_create) {
     await store.update((draft) => {
       const current = draft.resources.get(address);
-      draft.resources.set(address, {
+      const resource: StateResource = {
+        ...current,
         address,
         config: current?.config ?? config,
         attributes: current?.attributes ?? null,
         pending_create: pending,
         deposed: current?.deposed ?? [],
-      });
+      };
+      draft.resources.set(address, withPreventDestroy(resource, context.preventDestroy.get(address) ?? recordsPreventDestroy(current)));
     });
   }
   progress.step(address, "Creating...");
@@ -74,7 +84,7 @@ async function createRecorded(context: Context, address: string, config: ApiKeyC
     const old = current?.attributes;
     const deposed = [...(current?.deposed ?? [])];
     if (deposeCurrent && old && old.id !== attributes.id) deposed.push({ id: old.id, idempotency_key: newIdempotencyKey() });
-    draft.resources.set(address, { address, config: pending.config, attributes, pending_create: null, deposed });
+    draft.resources.set(address, { ...current, address, config: pending.config, attributes, pending_create: null, deposed });
   });
   progress.step(address, `Creation complete [id=${attributes.id}]`);
   return attributes.id;
@@ -181,7 +191,8 @@ function counts(change: ResourceChange): { added: number; changed: number; destr
  */
 export async function applyChanges(client: ApiKeyClient, store: StateStore, changes: readonly ResourceChange[], options: ApplyOptions = {}): Promise<ApplyResult> {
   const progress = options.progress ?? silentProgress;
-  const context: Context = { client, store, progress };
+  const preventDestroy = options.preventDestroy ?? new Map<string, boolean>();
+  const context: Context = { client, store, progress, preventDestroy };
   const resolved = options.resolvedAddresses ?? new Set<string>();
   const work = changes.filter(
     (change) => change.actions[0] !== "no-op" && !(change.reason === "pending_create_unresolved" && resolved.has(change.address)),
@@ -193,11 +204,21 @@ export async function applyChanges(client: ApiKeyClient, store: StateStore, chan
     const tracked = change.actions[0] === "no-op" && change.config ? store.resource(change.address) : undefined;
     return tracked?.attributes != null && !tracked.pending_create && !sameConfig(tracked.config, change.config as ApiKeyConfig);
   });
-  if (stale.length > 0) {
+  // Lifecycle records follow the configuration before any change starts, so that a kill
+  // mid-apply never leaves a protected key unprotected in state.
+  const lifecycleStale = [...preventDestroy].filter(([address, value]) => {
+    const tracked = store.resource(address);
+    return tracked !== undefined && recordsPreventDestroy(tracked) !== value;
+  });
+  if (stale.length > 0 || lifecycleStale.length > 0) {
     await store.update((draft) => {
       for (const change of stale) {
         const current = draft.resources.get(change.address);
         if (current && change.config) draft.resources.set(change.address, { ...current, config: change.config });
+      }
+      for (const [address, value] of lifecycleStale) {
+        const current = draft.resources.get(address);
+        if (current) draft.resources.set(address, withPreventDestroy(current, value));
       }
     });
   }

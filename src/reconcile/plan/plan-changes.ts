@@ -20,6 +20,13 @@ export interface PlanInput {
   readonly observed: ReadonlyMap<string, readonly ObservedKey[]>;
   /** The planning instant (rotation); passed in so that the planner stays pure. */
   readonly now: Date;
+  /**
+   * True when there is no configuration to take lifecycle from (destroy without a synthesized
+   * stack): a tracked address `desired` does not declare is then protected when state records
+   * prevent_destroy. Otherwise, as in Terraform, removing a resource from the configuration
+   * removes its protection.
+   */
+  readonly preventDestroyFromState?: boolean;
 }
 
 /**
@@ -65,9 +72,9 @@ export function planChanges(input: PlanInput): Plan {
   changes.sort(compareChanges);
   drifts.sort((left, right) => compareText(left.address, right.address));
 
-  refuseProtectedDestroys(desired, changes);
+  refuseProtectedDestroys(desired, input.preventDestroyFromState === true ? trackedByAddress : new Map(), changes);
 
-  const outputChanges = planOutputs(desired, state, changes);
+  const outputChanges = planOutputs(desired, state, changes, observed);
   const hasChanges =
     changes.some((change) => change.actions[0] !== "no-op") || Object.values(outputChanges).some((change) => change.actions[0] !== "no-op");
   return {
@@ -132,17 +139,29 @@ function planDeposed(tracked: StateResource, observedById: ReadonlyMap<string, O
   });
 }
 
-function refuseProtectedDestroys(desired: DesiredState, changes: readonly ResourceChange[]): void {
-  const protectedAddresses = new Set(desired.keys.filter((key) => key.lifecycle.prevent_destroy).map((key) => key.address));
-  const refused = changes.filter((change) => change.deposed === undefined && protectedAddresses.has(change.address) && (change.actions as readonly string[]).includes("delete"));
+/**
+ * prevent_destroy comes from the configuration for a declared address, and from `recorded`
+ * (state's records, only passed when there is no configuration) for an undeclared one.
+ */
+function refuseProtectedDestroys(desired: DesiredState, recorded: ReadonlyMap<string, StateResource>, changes: readonly ResourceChange[]): void {
+  const declared = new Map(desired.keys.map((key) => [key.address, key.lifecycle.prevent_destroy]));
+  const protectedBy = (address: string): "configuration" | "state" | null => {
+    const configured = declared.get(address);
+    if (configured !== undefined) return configured ? "configuration" : null;
+    return recorded.get(address)?.prevent_destroy === true ? "state" : null;
+  };
+  const refused = changes.filter((change) => change.deposed === undefined && protectedBy(change.address) !== null && (change.actions as readonly string[]).includes("delete"));
   if (refused.length === 0) return;
   const lines = refused.map((change) => {
     const why = change.replace_paths.length > 0 ? `replacement forced by ${change.replace_paths.join(", ")}` : (change.reason ?? "replacement");
-    return `  ${change.address} (${why})`;
+    const where = protectedBy(change.address) === "state" ? "; prevent_destroy recorded in state by the last apply" : "";
+    return `  ${change.address} (${why}${where})`;
   });
+  const fromState = refused.some((change) => protectedBy(change.address) === "state");
   throw new PlanRefusedError(
     `Instance cannot be destroyed: lifecycle.prevent_destroy is set, but the plan would destroy:\n${lines.join("\n")}\n` +
-      "To go ahead, remove prevent_destroy from these resources, or change the configuration so that they are not replaced.",
+      "To go ahead, remove prevent_destroy from these resources, or change the configuration so that they are not replaced." +
+      (fromState ? " Without a synthesized stack, state's record applies: apply a stack that declares these resources without prevent_destroy first, or stop managing them with keyform state rm (their keys are kept)." : ""),
     refused.map((change) => change.address),
   );
 }
