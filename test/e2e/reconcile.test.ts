@@ -85,8 +85,11 @@ describe("keyform plan/apply end to end (real server, real cdktf synth, built CL
     expect(outputs.stdout).not.toMatch(/AQVN/);
     const secret = await keyform(target, ["output", "ci_secret", "--show-sensitive"]);
     expect(secret.stdout.trim()).toBe(state.resources[1]?.attributes?.secret_key);
+    // --json is for scripts: like `terraform output -json`, values in clear with a sensitive flag.
     const json = JSON.parse((await keyform(target, ["output", "--json"])).stdout) as Record<string, { value: unknown; sensitive: boolean }>;
-    expect(json.ci_secret).toEqual({ sensitive: true, value: "<sensitive>" });
+    expect(json.ci_secret).toEqual({ sensitive: true, value: state.resources[1]?.attributes?.secret_key });
+    expect(json.ci_id).toEqual({ sensitive: false, value: idOf("keyform_api_key.ci") });
+    expect(JSON.parse((await keyform(target, ["output", "ci_secret", "--json"])).stdout)).toBe(state.resources[1]?.attributes?.secret_key);
     await expectEmptyPlan();
 
     // Description, scopes and expiry: in-place updates with exactly the changed paths.
@@ -188,11 +191,29 @@ describe("keyform plan/apply end to end (real server, real cdktf synth, built CL
   it("imports an existing key (secret unknown), shows and removes state entries, refreshes, destroys everything", async () => {
     const created = await fixture.client.createApiKey({ serviceAccountId: accountB, description: "made elsewhere" });
     const id = created.apiKey?.id ?? "";
-    const imported = await keyform(target, ["import", "keyform_api_key.adopted", id]);
+    const serial = readState().serial;
+    // The stack does not declare the address: refused, as Terraform does (the next apply would delete the key).
+    const undeclared = await keyform(target, ["import", "keyform_api_key.adopted", id]);
+    expect(undeclared.code).toBe(1);
+    expect(undeclared.stderr).toMatch(/^Error: cannot import into keyform_api_key\.adopted: stack fixture \(.*cdk\.tf\.json\) does not declare it, so the next apply would delete the adopted key\. /);
+    expect(undeclared.stderr).toContain('new ApiKey(this, "adopted", { serviceAccountId: ... }) with .overrideLogicalId("adopted")');
+    expect(undeclared.stderr).toContain("The stack declares: keyform_api_key.batch, keyform_api_key.ci, keyform_api_key.web. Nothing was changed");
+    expect(readState().serial).toBe(serial);
+
+    // A stack that declares it (and a second address for the same key).
+    const importTarget = { ...target, outDir: path.join(work, "import.out") };
+    await synthesize({ keys: [{ name: "adopted", serviceAccountId: accountB, description: "made elsewhere" }, { name: "twice", serviceAccountId: accountB }] }, importTarget.outDir);
+    const imported = await keyform(importTarget, ["import", "keyform_api_key.adopted", id]);
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stdout).toContain("The secret of an imported key is unknown");
     const adopted = readState().resources.find((resource) => resource.address === "keyform_api_key.adopted");
     expect(adopted?.attributes).toMatchObject({ id, secret_key: null, secret_unknown: true });
+    const afterImport = readState().serial;
+    const again = await keyform(importTarget, ["import", "keyform_api_key.adopted", id]);
+    expect(again.stderr).toBe(`Error: keyform_api_key.adopted is already in ${target.stateFile}; remove it first with keyform state rm keyform_api_key.adopted. Nothing was changed\n`);
+    const twice = await keyform(importTarget, ["import", "keyform_api_key.twice", id]);
+    expect(twice.stderr).toBe(`Error: key ${id} is already managed as keyform_api_key.adopted in ${target.stateFile}; a key can be imported under one address only. Nothing was changed\n`);
+    expect([again.code, twice.code, readState().serial]).toEqual([1, 1, afterImport]);
 
     const list = await keyform(target, ["state", "list"]);
     expect(list.stdout.trim().split("\n")).toEqual(["keyform_api_key.adopted", "keyform_api_key.batch", "keyform_api_key.ci", "keyform_api_key.web"]);

@@ -40,7 +40,7 @@ export function register(program: Command): void {
     .action(async (flags) => (await import("../reconcile/import-refresh.js")).refreshCommand(flags));
 
   addProjectOptions(program.command("output [name]").description("show outputs of the last apply (sensitive values masked)"))
-    .option("--json", "print as JSON")
+    .option("--json", "print as JSON for scripts, values in clear (like terraform output -json)")
     .option("--show-sensitive", "show sensitive values (secrets) in clear")
     .action(async (name: string | undefined, flags) => (await import("../reconcile/output-command.js")).outputCommand(name, flags));
 

@@ -9,8 +9,10 @@ export interface OutputFlags extends ReconcileFlags {
 
 /**
  * `keyform output [NAME] [--json] [--show-sensitive]`: outputs recorded by the last apply.
- * Sensitive values print as `<sensitive>` unless --show-sensitive (the only way a secret
- * reaches the terminal). With NAME, the bare value (strings unquoted, like `terraform output -raw`).
+ * Text masks sensitive values as `<sensitive>` unless --show-sensitive. --json is for
+ * machines and, like `terraform output -json`, prints every value in clear (secrets included):
+ * without NAME an object `{name: {sensitive, value}}`, with NAME the bare JSON value. With NAME
+ * and no --json, the bare value (strings unquoted, like `terraform output -raw`).
  */
 export async function outputCommand(name: string | undefined, flags: OutputFlags): Promise<void> {
   const { formatOutputValue, SENSITIVE_PLACEHOLDER } = await import("../../reconcile/outputs.js");
@@ -22,18 +24,12 @@ export async function outputCommand(name: string | undefined, flags: OutputFlags
   if (name !== undefined) {
     const output = outputs[name];
     if (!output) throw new ExitError(`output "${name}" not found in ${file}; known outputs: ${Object.keys(outputs).sort().join(", ") || "none (run keyform apply)"}`);
-    if (flags.json) process.stdout.write(`${JSON.stringify(output.sensitive && !show ? SENSITIVE_PLACEHOLDER : output.value)}\n`);
-    else process.stdout.write(`${formatOutputValue(output, show)}\n`);
+    process.stdout.write(`${flags.json ? JSON.stringify(output.value) : formatOutputValue(output, show)}\n`);
     return;
   }
   const names = Object.keys(outputs).sort();
   if (flags.json) {
-    const shown = Object.fromEntries(
-      names.map((outputName) => {
-        const output = outputs[outputName] as { value: unknown; sensitive: boolean };
-        return [outputName, { sensitive: output.sensitive, value: output.sensitive && !show ? SENSITIVE_PLACEHOLDER : output.value }];
-      }),
-    );
+    const shown = Object.fromEntries(names.map((outputName) => [outputName, { sensitive: outputs[outputName]?.sensitive ?? false, value: outputs[outputName]?.value ?? null }]));
     process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
     return;
   }
