@@ -148,6 +148,34 @@ describe("state store", () => {
     expect(onDisk?.serial).toBe(store.writeCount);
   });
 
+  it("an update made while a journal write is in flight is on disk when it resolves (before close)", async () => {
+    const store = createStateStore(file, newState());
+    const at = (index: number): StateResource => ({ ...resource, address: `keyform_api_key.k${index}` });
+    await store.update((draft) => void draft.resources.set(at(0).address, at(0)));
+    // The first update's journal write starts at once; the next two change the draft while it is in flight.
+    const inFlight = store.update((draft) => void draft.resources.set(at(1).address, at(1)));
+    const during = store.update((draft) => void draft.resources.set(at(2).address, at(2)));
+    const removal = store.update((draft) => void draft.resources.delete(at(0).address));
+    await Promise.all([inFlight, during, removal]);
+    expect(existsSync(`${file}.journal`)).toBe(true);
+    expect((await readStateFile(file))?.resources.map((entry) => entry.address)).toEqual(["keyform_api_key.k1", "keyform_api_key.k2"]);
+    await store.close();
+  });
+
+  it("a run that writes nothing still folds the journal a killed run left into the file, without a serial bump", async () => {
+    const killed = createStateStore(file, newState());
+    await killed.update((draft) => void draft.resources.set(resource.address, resource));
+    await killed.update((draft) => void draft.resources.set("keyform_api_key.b", { ...resource, address: "keyform_api_key.b" }));
+    // No close(): what a SIGKILL leaves.
+    expect(existsSync(`${file}.journal`)).toBe(true);
+    const merged = await readStateFile(file);
+    const next = createStateStore(file, merged as StateFile);
+    await next.close();
+    expect(existsSync(`${file}.journal`)).toBe(false);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(merged);
+    expect(merged?.serial).toBe(2);
+  });
+
   it("removes temp files a killed writer left behind (they may hold secrets), and nothing else", async () => {
     const leftover = path.join(dir, ".keyform.state.json.12345.abcd1234.tmp");
     const unrelated = path.join(dir, ".other.json.1.x.tmp");

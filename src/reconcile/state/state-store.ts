@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import type { StateFile, StateResource } from "../types.js";
 import { StateFileError, readStateFile, removeStaleTempFiles, writeStateFileDurably } from "./state-file.js";
 import { JournalWriter, journalFileOf } from "./journal.js";
@@ -74,40 +75,47 @@ export function createStateStore(file: string, initial: StateFile): StateStore {
   let waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   let flushing: Promise<void> | null = null;
 
-  async function writeSnapshot(): Promise<void> {
-    const next = snapshot(initial, draft, serial);
-    snapshotBytes = await writeStateFileDurably(file, next);
+  async function writeSnapshot(content: StateDraft = draft): Promise<void> {
+    snapshotBytes = await writeStateFileDurably(file, snapshot(initial, content, serial));
     snapshotExists = true;
     await journal.remove();
   }
 
-  async function writeOnce(): Promise<void> {
-    if (!checked) {
-      const onDisk = await readStateFile(file);
-      if (onDisk && onDisk.lineage !== initial.lineage) {
-        throw new StateFileError(file, `belongs to lineage ${onDisk.lineage}, not ${initial.lineage}; refusing to overwrite another state`);
-      }
-      if (onDisk && onDisk.serial !== initial.serial) {
-        throw new StateFileError(file, `changed since it was read (serial ${initial.serial} -> ${onDisk.serial}); refusing to overwrite it`);
-      }
-      snapshotExists = onDisk !== null;
-      await removeStaleTempFiles(file);
-      checked = true;
+  /** Before the first write: the file on disk must still be the state this store was opened on. */
+  async function checkOnDisk(): Promise<void> {
+    if (checked) return;
+    const onDisk = await readStateFile(file);
+    if (onDisk && onDisk.lineage !== initial.lineage) {
+      throw new StateFileError(file, `belongs to lineage ${onDisk.lineage}, not ${initial.lineage}; refusing to overwrite another state`);
     }
+    if (onDisk && onDisk.serial !== initial.serial) {
+      throw new StateFileError(file, `changed since it was read (serial ${initial.serial} -> ${onDisk.serial}); refusing to overwrite it`);
+    }
+    snapshotExists = onDisk !== null;
+    await removeStaleTempFiles(file);
+    checked = true;
+  }
+
+  async function writeOnce(): Promise<void> {
+    await checkOnDisk();
     serial += 1;
-    const set = [...draft.resources.values()].filter((resource) => written.get(resource.address) !== resource);
-    const removed = [...written.keys()].filter((address) => !draft.resources.has(address));
-    const outputsChanged = draft.outputs !== writtenOutputs;
+    // What this write holds, taken now: updates made while it is in flight belong to the next
+    // write, so they must not count as written when this one completes.
+    const next = new Map(draft.resources);
+    const nextOutputs = draft.outputs;
+    const set = [...next.values()].filter((resource) => written.get(resource.address) !== resource);
+    const removed = [...written.keys()].filter((address) => !next.has(address));
+    const outputsChanged = nextOutputs !== writtenOutputs;
     const started = performance.now();
     const full = !snapshotExists || journal.bytes > Math.max(JOURNAL_COMPACT_MIN_BYTES, snapshotBytes);
     if (full) {
-      await writeSnapshot();
+      await writeSnapshot({ resources: next, outputs: nextOutputs });
     } else {
-      await journal.append({ lineage: initial.lineage, serial, set, delete: removed, ...(outputsChanged ? { outputs: draft.outputs } : {}) });
+      await journal.append({ lineage: initial.lineage, serial, set, delete: removed, ...(outputsChanged ? { outputs: nextOutputs } : {}) });
     }
     trace(`state write serial ${serial}: ${full ? "snapshot" : "journal"}, ${set.length} set, ${removed.length} deleted, ${(performance.now() - started).toFixed(1)} ms`);
-    written = new Map(draft.resources);
-    writtenOutputs = draft.outputs;
+    written = next;
+    writtenOutputs = nextOutputs;
     writeCount += 1;
     if (crashAfter !== undefined && writeCount >= crashAfter) process.kill(process.pid, "SIGKILL");
   }
@@ -143,7 +151,10 @@ export function createStateStore(file: string, initial: StateFile): StateStore {
     },
     async close() {
       while (flushing) await flushing;
-      if (checked && journal.bytes > 0) await writeSnapshot();
+      // Also folds a journal a killed run left, when this run wrote nothing (same serial: no bump).
+      const leftover = !checked && (await stat(journalFileOf(file)).then(() => true, () => false));
+      if (leftover) await checkOnDisk();
+      if (leftover || (checked && journal.bytes > 0)) await writeSnapshot();
     },
   };
 }
