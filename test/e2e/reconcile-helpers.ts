@@ -11,24 +11,49 @@ export interface RunResult {
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** True when the kill of `killAfterMatchMs` was sent before the process ended by itself. */
+  readonly killSent: boolean;
+  /** Milliseconds from the first stderr match of `watchStderr` to the exit; null without a match. */
+  readonly msFromMatchToExit: number | null;
+}
+
+/** Options of `run`. */
+export interface RunOptions {
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Watched on stderr: measures the time from its first match to exit (msFromMatchToExit). */
+  readonly watchStderr?: RegExp;
+  /** With watchStderr: sends SIGKILL this long after its first match. */
+  readonly killAfterMatchMs?: number;
 }
 
 /**
  * Runs a command asynchronously (the API server lives in the test process, so a synchronous
- * spawn would deadlock it). `killAfterMs` sends SIGKILL after that long.
+ * spawn would deadlock it); see RunOptions for the kill hook used by the crash tests.
  */
-export function run(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; killAfterMs?: number } = {}): Promise<RunResult> {
+export function run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd ?? repoRoot, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
+    let matchedAt: number | null = null;
+    let killSent = false;
+    let timer: NodeJS.Timeout | undefined;
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), options.killAfterMs);
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (matchedAt !== null || !options.watchStderr?.test(stderr)) return;
+      matchedAt = performance.now();
+      if (options.killAfterMatchMs === undefined) return;
+      timer = setTimeout(() => {
+        killSent = child.exitCode === null && child.signalCode === null;
+        child.kill("SIGKILL");
+      }, options.killAfterMatchMs);
+    });
     child.on("error", reject);
     child.on("close", (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ code, signal, stdout, stderr, killSent, msFromMatchToExit: matchedAt === null ? null : performance.now() - matchedAt });
     });
   });
 }
@@ -42,14 +67,22 @@ export interface CliTarget {
 }
 
 /** `node bin/keyform.js <args>` against the target (endpoint by flag, token by environment). */
-export function keyform(target: CliTarget, args: readonly string[], extra: { env?: NodeJS.ProcessEnv; killAfterMs?: number; stack?: boolean } = {}): Promise<RunResult> {
+export function keyform(
+  target: CliTarget,
+  args: readonly string[],
+  extra: { env?: NodeJS.ProcessEnv; stack?: boolean } & Pick<RunOptions, "watchStderr" | "killAfterMatchMs"> = {},
+): Promise<RunResult> {
   const command = args[0] ?? "";
   const takesStack = ["plan", "apply", "destroy", "refresh", "import"].includes(command) && extra.stack !== false;
   const stackFlags = takesStack ? ["--dir", fixtureApp, "--out-dir", target.outDir] : [];
   const env: NodeJS.ProcessEnv = { ...process.env, KEYFORM_TOKEN: target.token, KEYFORM_TRACE: "", CI: "true", ...extra.env };
   delete env.KEYFORM_API_KEY;
   const endpointFlags = command === "force-unlock" ? [] : ["--endpoint", target.endpoint];
-  return run(process.execPath, [keyformBin, ...args, ...stackFlags, "--state", target.stateFile, ...endpointFlags], { env, killAfterMs: extra.killAfterMs });
+  return run(process.execPath, [keyformBin, ...args, ...stackFlags, "--state", target.stateFile, ...endpointFlags], {
+    env,
+    watchStderr: extra.watchStderr,
+    killAfterMatchMs: extra.killAfterMatchMs,
+  });
 }
 
 /**

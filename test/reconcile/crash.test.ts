@@ -15,7 +15,8 @@ import type { ApplyFixture } from "./apply-helpers.js";
  * exactly the declared keys exist, no orphan, no duplicate, nothing pending or deposed, every
  * secret in state authenticates. Kill points: after the n-th durable state write
  * (KEYFORM_CRASH_AFTER), right after the n-th successful Create/Update/Delete before its result
- * is recorded (KEYFORM_CRASH_AFTER_RPC), and at pseudo-random times. Each run starts from a
+ * is recorded (KEYFORM_CRASH_AFTER_RPC), and at pseudo-random times while its changes run
+ * (each of those checked to have killed the apply before it completed). Each run starts from a
  * copy of a server store (its demo account has a fixed id, so the stacks are synthesized once).
  */
 const account = DEMO_SERVICE_ACCOUNTS[0].id;
@@ -51,9 +52,12 @@ function readState(file: string): StateFile {
   return JSON.parse(readFileSync(file, "utf8")) as StateFile;
 }
 
-function applyTo(run: Run, outDir: string, env: NodeJS.ProcessEnv = {}, extra: { killAfterMs?: number; parallelism?: number } = {}): Promise<RunResult> {
+/** The first progress line of a change (stderr, plain lines in CI): the apply's changes have begun. */
+const CHANGE_STARTED = /: (Creating|Modifying|Destroying)\.\.\./;
+
+function applyTo(run: Run, outDir: string, env: NodeJS.ProcessEnv = {}, extra: { killAfterMatchMs?: number; parallelism?: number } = {}): Promise<RunResult> {
   const args = ["apply", "--auto-approve", "--force-unlock", "--parallelism", String(extra.parallelism ?? 1)];
-  return keyform(run.target(outDir), args, { env, killAfterMs: extra.killAfterMs });
+  return keyform(run.target(outDir), args, { env, watchStderr: CHANGE_STARTED, killAfterMatchMs: extra.killAfterMatchMs });
 }
 
 /** The invariants after a crash and a completed re-apply. */
@@ -92,12 +96,12 @@ async function crashThenRecover(from: "empty" | "base", env: NodeJS.ProcessEnv, 
   });
 }
 
-async function withRun(label: string, from: "empty" | "base", body: (run: Run) => Promise<void>, snapshotTo?: string): Promise<void> {
+async function withRun<T>(label: string, from: "empty" | "base", body: (run: Run) => Promise<T>, snapshotTo?: string): Promise<T> {
   const fixture = await startApplyFixture({ createDemoServiceAccounts: true, seedFrom: from === "empty" ? snapshots.emptyStore || undefined : snapshots.baseStore });
   const stateFile = path.join(work, `${label}.state.json`);
   if (from === "base") copyFileSync(snapshots.baseState, stateFile);
   try {
-    await body({ fixture, target: (outDir) => ({ endpoint: fixture.server.address, token: fixture.server.adminToken, outDir, stateFile }) });
+    return await body({ fixture, target: (outDir) => ({ endpoint: fixture.server.address, token: fixture.server.adminToken, outDir, stateFile }) });
   } finally {
     await fixture.close({ snapshotTo });
   }
@@ -148,18 +152,48 @@ describe("crash safety: SIGKILL during apply, then apply again", () => {
     for (let n = 1; n <= totals.changed.rpcs; n++) await crashThenRecover("base", { KEYFORM_CRASH_AFTER_RPC: String(n) }, `changed, after RPC ${n}`, n === 3);
   }, 400_000);
 
-  it("killed at pseudo-random moments with the default parallelism", async () => {
+  it("killed at pseudo-random moments while its changes run, with the default parallelism", async () => {
+    // The window to draw from: an uninterrupted apply's time from its first change starting to
+    // its exit. Kill times are drawn inside it; a run that still finishes before its kill is
+    // repeated with an earlier time, so every round really kills an apply mid-way.
+    const window = await withRun("random-measure", "base", async (run) => {
+      const measured = await applyTo(run, out.changed, {}, { parallelism: 16 });
+      expect(measured.code, measured.stderr).toBe(0);
+      return measured.msFromMatchToExit ?? 0;
+    });
+    expect(window, "an uninterrupted apply printed its changes").toBeGreaterThan(0);
     let seed = 20_261_203;
     const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-    for (let round = 0; round < 3; round++) {
-      const delay = Math.floor(300 + next() * 900);
-      const label = `random kill after ${delay} ms`;
-      await withRun(`random-${round}`, "base", async (run) => {
-        await applyTo(run, out.changed, {}, { killAfterMs: delay, parallelism: 16 });
-        const recovered = await applyTo(run, out.changed, {}, { parallelism: 16 });
-        expect(recovered.code, `${label}\n${recovered.stderr}`).toBe(0);
-        await expectConverged(run, out.changed, CHANGED, label);
-      });
+    const ROUNDS = 5;
+    const MAX_ATTEMPTS = 5;
+    const kills: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      let delay = Math.floor(next() * window);
+      for (let attempt = 1; ; attempt++) {
+        const label = `round ${round}, attempt ${attempt}: kill ${delay} ms after the first change started (window ${window.toFixed(0)} ms)`;
+        const killed = await withRun(`random-${round}-${attempt}`, "base", async (run) => {
+          const crashed = await applyTo(run, out.changed, {}, { killAfterMatchMs: delay, parallelism: 16 });
+          if (!crashed.killSent) {
+            // Finished before the kill: not a crash round; the next attempt kills earlier.
+            expect(crashed.code, `${label}\n${crashed.stderr}`).toBe(0);
+            return false;
+          }
+          expect(crashed.signal, `${label}: ended by the kill`).toBe("SIGKILL");
+          const recovered = await applyTo(run, out.changed, {}, { parallelism: 16 });
+          expect(recovered.code, `${label}\n${recovered.stderr}`).toBe(0);
+          await expectConverged(run, out.changed, CHANGED, label);
+          // Killed once all was applied (only printing and closing left): checked, but not a mid-apply kill.
+          return !crashed.stdout.includes("Apply complete!");
+        });
+        if (killed) {
+          kills.push(delay);
+          break;
+        }
+        expect(attempt, `${label}: the apply kept finishing before the kill`).toBeLessThan(MAX_ATTEMPTS);
+        // The last attempt kills as soon as the first change starts.
+        delay = attempt + 1 === MAX_ATTEMPTS ? 0 : Math.floor(delay / 2);
+      }
     }
-  }, 200_000);
+    expect(kills, "real mid-apply kills").toHaveLength(ROUNDS);
+  }, 300_000);
 });
