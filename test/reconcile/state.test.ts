@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -176,6 +176,25 @@ describe("state store", () => {
     expect(merged?.serial).toBe(2);
   });
 
+  it("a write that failed after its snapshot was on disk keeps its serial: the next write is not hidden behind it", async () => {
+    const store = createStateStore(file, newState());
+    // Journal entries of 300 kB: the sixth write finds the journal past 1 MiB and is a snapshot.
+    const big = (version: number): StateResource => ({ ...resource, config: { ...resource.config, description: `${version}`.padEnd(300_000, "x") } });
+    for (let version = 1; version <= 5; version++) await store.update((draft) => void draft.resources.set(resource.address, big(version)));
+    // A directory where the journal was: the snapshot is written, then removing the journal fails.
+    rmSync(`${file}.journal`);
+    mkdirSync(`${file}.journal`);
+    writeFileSync(path.join(`${file}.journal`, "blocker"), "");
+    const failed = await store.update((draft) => void draft.resources.set(resource.address, big(6))).catch((caught: unknown) => caught);
+    expect(failed).toBeInstanceOf(Error);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ serial: 6 });
+    rmSync(`${file}.journal`, { recursive: true });
+    await store.update((draft) => void draft.resources.set("keyform_api_key.b", { ...resource, address: "keyform_api_key.b" }));
+    const onDisk = await readStateFile(file);
+    expect(onDisk?.serial).toBe(7);
+    expect(onDisk?.resources.map((each) => each.address)).toEqual(["keyform_api_key.b", "keyform_api_key.ci"]);
+  });
+
   it("removes temp files a killed writer left behind (they may hold secrets), and nothing else", async () => {
     const leftover = path.join(dir, ".keyform.state.json.12345.abcd1234.tmp");
     const unrelated = path.join(dir, ".other.json.1.x.tmp");
@@ -228,6 +247,21 @@ describe("state journal", () => {
     const read = await readStateFile(file);
     expect(read?.serial).toBe(serial);
     expect(read?.resources).toHaveLength(count);
+  });
+
+  it("the next run's writes go after a torn last line a killed write left, not onto it", async () => {
+    const state = validState();
+    await writeStateFileDurably(file, state);
+    const torn = `{"lineage":"${state.lineage}","serial":5,"set":[{"address":"keyform_api_key.x","con`;
+    writeFileSync(journal(), `${entry(4, state.lineage)}\n${torn}`);
+    const store = createStateStore(file, (await readStateFile(file)) as StateFile);
+    await store.update((draft) => void draft.resources.set("keyform_api_key.b", { ...resource, address: "keyform_api_key.b" }));
+    expect(readFileSync(journal(), "utf8")).not.toContain(torn);
+    const merged = await readStateFile(file);
+    expect(merged?.serial).toBe(5);
+    expect(merged?.resources.map((each) => each.address)).toEqual(["keyform_api_key.b", "keyform_api_key.ci"]);
+    await store.close();
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(merged);
   });
 
   it.each([

@@ -71,6 +71,28 @@ export function applyJournal(base: StateFile, entries: readonly JournalEntry[]):
   return { ...base, serial, resources: sorted, outputs };
 }
 
+/**
+ * Cuts the file back to just after its last newline (readers ignore a line without one, and
+ * an append must not continue it); returns the size kept.
+ */
+async function truncateTornTail(handle: FileHandle): Promise<number> {
+  const size = (await handle.stat()).size;
+  const chunk = Buffer.alloc(64 * 1024);
+  for (let end = size; end > 0; ) {
+    const start = Math.max(0, end - chunk.length);
+    const { bytesRead } = await handle.read(chunk, 0, end - start, start);
+    const newline = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (newline >= 0) {
+      const kept = start + newline + 1;
+      if (kept < size) await handle.truncate(kept);
+      return kept;
+    }
+    end = start;
+  }
+  if (size > 0) await handle.truncate(0);
+  return 0;
+}
+
 /** Appends entries durably (write + fdatasync); the journal is created with mode 0600. */
 export class JournalWriter {
   private handle: FileHandle | null = null;
@@ -81,8 +103,9 @@ export class JournalWriter {
 
   async append(entry: JournalEntry): Promise<void> {
     if (!this.handle) {
-      this.handle = await open(this.journalFile, "a", 0o600);
-      this.bytes = (await this.handle.stat()).size;
+      this.handle = await open(this.journalFile, "a+", 0o600);
+      // A torn last line (a write cut short by a kill) would swallow this entry's start.
+      this.bytes = await truncateTornTail(this.handle);
       // The new directory entry must be durable too.
       const directory = await open(path.dirname(path.resolve(this.journalFile)), "r");
       try {
@@ -92,8 +115,15 @@ export class JournalWriter {
       }
     }
     const line = `${JSON.stringify(entry)}\n`;
-    await this.handle.write(line);
-    await this.handle.datasync();
+    try {
+      await this.handle.write(line);
+      await this.handle.datasync();
+    } catch (error) {
+      // The line may be on disk in part: the next append reopens and cuts it off first.
+      await this.handle.close().catch(() => undefined);
+      this.handle = null;
+      throw error;
+    }
     this.bytes += Buffer.byteLength(line);
   }
 

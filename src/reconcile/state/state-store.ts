@@ -31,11 +31,15 @@ export interface StateStore {
    * Call before releasing the lock; a crash before it only leaves a journal that readers apply.
    */
   close(): Promise<void>;
-  /** Durable writes so far (drives the KEYFORM_CRASH_AFTER test hook). */
+  /** Durable writes so far, close()'s snapshot included (drives the KEYFORM_CRASH_AFTER test hook). */
   readonly writeCount: number;
 }
 
-/** A test hook: `KEYFORM_CRASH_AFTER=<n>` kills the process with SIGKILL right after the n-th durable state write. */
+/**
+ * A test hook: `KEYFORM_CRASH_AFTER=<n>` kills the process with SIGKILL right after the n-th
+ * durable state write (close()'s snapshot counts too); after a snapshot, before the journal it
+ * replaces is removed.
+ */
 function crashAfterWrites(): number | undefined {
   const text = process.env.KEYFORM_CRASH_AFTER;
   if (!text) return undefined;
@@ -66,6 +70,9 @@ export function createStateStore(file: string, initial: StateFile): StateStore {
   let written = new Map(draft.resources);
   let writtenOutputs = draft.outputs;
   let serial = initial.serial;
+  // The serial of the last write that reached the disk: a failed write gives its serial back
+  // only when nothing of it did (a snapshot whose old journal could not be removed did).
+  let durableSerial = initial.serial;
   let writeCount = 0;
   let checked = false;
   let snapshotExists = false;
@@ -75,9 +82,17 @@ export function createStateStore(file: string, initial: StateFile): StateStore {
   let waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   let flushing: Promise<void> | null = null;
 
+  /** Counts a write that is now durable, and runs the crash hook. */
+  function countDurableWrite(): void {
+    durableSerial = serial;
+    writeCount += 1;
+    if (crashAfter !== undefined && writeCount >= crashAfter) process.kill(process.pid, "SIGKILL");
+  }
+
   async function writeSnapshot(content: StateDraft = draft): Promise<void> {
     snapshotBytes = await writeStateFileDurably(file, snapshot(initial, content, serial));
     snapshotExists = true;
+    countDurableWrite();
     await journal.remove();
   }
 
@@ -112,12 +127,11 @@ export function createStateStore(file: string, initial: StateFile): StateStore {
       await writeSnapshot({ resources: next, outputs: nextOutputs });
     } else {
       await journal.append({ lineage: initial.lineage, serial, set, delete: removed, ...(outputsChanged ? { outputs: nextOutputs } : {}) });
+      countDurableWrite();
     }
     trace(`state write serial ${serial}: ${full ? "snapshot" : "journal"}, ${set.length} set, ${removed.length} deleted, ${(performance.now() - started).toFixed(1)} ms`);
     written = next;
     writtenOutputs = nextOutputs;
-    writeCount += 1;
-    if (crashAfter !== undefined && writeCount >= crashAfter) process.kill(process.pid, "SIGKILL");
   }
 
   async function flush(): Promise<void> {
@@ -128,7 +142,7 @@ export function createStateStore(file: string, initial: StateFile): StateStore {
         await writeOnce();
         for (const waiter of batch) waiter.resolve();
       } catch (error) {
-        serial = Math.max(serial - 1, initial.serial);
+        serial = durableSerial;
         for (const waiter of batch) waiter.reject(error);
       }
     }
