@@ -1,4 +1,5 @@
 import { ApiError, Code } from "../api-error.js";
+import { IdempotencyConflictError } from "./types.js";
 
 /**
  * Maps a better-sqlite3 error to the API's one error type at the boundary where it occurs.
@@ -21,4 +22,9 @@ export function sqliteErrorToApiError(error: unknown): ApiError {
     default:
       return new ApiError(Code.INTERNAL, "internal error", { cause: error });
   }
+}
+
+/** What a store method rejects with: an IdempotencyConflictError as is, anything else mapped. */
+export function storeErrorOf(error: unknown): ApiError | IdempotencyConflictError {
+  return error instanceof IdempotencyConflictError ? error : sqliteErrorToApiError(error);
 }

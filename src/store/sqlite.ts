@@ -3,7 +3,8 @@ import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ApiError, Code } from "../api-error.js";
 import { migrate } from "./sqlite-migrations.js";
-import { sqliteErrorToApiError } from "./sqlite-errors.js";
+import { sqliteErrorToApiError, storeErrorOf } from "./sqlite-errors.js";
+import { createGroupCommitter, type GroupCommitter } from "./sqlite-group-commit.js";
 import {
   apiKeyFromRow,
   operationFromRow,
@@ -63,6 +64,7 @@ const API_KEY_COLUMNS =
 
 class SqliteStore implements Store {
   private readonly statements;
+  private readonly committer: GroupCommitter<StoreWrite, CommitResult>;
 
   constructor(private readonly db: Database.Database) {
     const prepare = (sql: string) => db.prepare(sql);
@@ -101,14 +103,14 @@ class SqliteStore implements Store {
       ),
       purgeIdempotency: prepare("DELETE FROM idempotency_records WHERE created_at_ms < ?"),
     };
+    this.committer = createGroupCommitter(db, (write: StoreWrite) => this.commitInTransaction(write), storeErrorOf);
   }
 
   private guard<T>(work: () => T): Promise<T> {
     try {
       return Promise.resolve(work());
     } catch (error) {
-      if (error instanceof IdempotencyConflictError) return Promise.reject(error);
-      return Promise.reject(sqliteErrorToApiError(error));
+      return Promise.reject(storeErrorOf(error));
     }
   }
 
@@ -195,8 +197,9 @@ class SqliteStore implements Store {
     return this.guard(() => this.statements.purgeIdempotency.run(beforeMs).changes);
   }
 
+  /** Group commit (sqlite-group-commit.ts): concurrent commits share one transaction, each in its own savepoint. */
   commit(write: StoreWrite): Promise<CommitResult> {
-    return this.guard(() => this.db.transaction(() => this.commitInTransaction(write))());
+    return this.committer.submit(write);
   }
 
   private commitInTransaction(write: StoreWrite): CommitResult {
@@ -301,6 +304,7 @@ class SqliteStore implements Store {
 
   close(): Promise<void> {
     return this.guard(() => {
+      this.committer.flush();
       this.db.close();
     });
   }

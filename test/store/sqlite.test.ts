@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { ApiError, Code } from "../../src/api-error.js";
-import { DATABASE_FILE, IdempotencyConflictError, openSqliteStore, type ApiKeyRecord, type Store } from "../../src/store/index.js";
+import { DATABASE_FILE, IdempotencyConflictError, openSqliteStore, type ApiKeyRecord, type Mutation, type Store, type StoreWrite } from "../../src/store/index.js";
 import { MIGRATIONS } from "../../src/store/sqlite-migrations.js";
 import { sqliteErrorToApiError } from "../../src/store/sqlite-errors.js";
 
@@ -136,5 +136,63 @@ describe("SQLite store", () => {
     const mapped = sqliteErrorToApiError(Object.assign(new Error("UNIQUE constraint failed: api_keys.secret_digest"), { code }));
     expect(mapped.code).toBe(want);
     expect(mapped.rawMessage).not.toContain("secret_digest");
+  });
+});
+
+describe("SQLite store: concurrent commits (group commit)", () => {
+  const record = (key: string, fingerprint: string) => ({ caller: "admin", method: "m", key, fingerprint, response: Buffer.from(fingerprint), createdAtMs: 1 });
+  const operation = (id: string) => ({
+    id,
+    resourceId: "r",
+    ownerAccountId: account.id,
+    description: "",
+    createdAtMs: 1,
+    createdBy: "admin",
+    modifiedAtMs: 1,
+    done: false,
+    metadata: Buffer.from("m"),
+    result: null,
+    dueAtMs: null,
+    pending: null,
+  });
+  const createKey = (id: string, digest = id, overrides: Partial<ApiKeyRecord> = {}): Mutation => ({ kind: "createApiKey", key: key(id, overrides), secretDigest: digest });
+  // Each failing write follows a successful one it collides with, in the same group.
+  // `pre<n>` exists before; after reopening, exactly `ok<n>`, `late<n>` and `op-del<n>` must exist.
+  const cases = (n: number): { reason: string; write: StoreWrite; want: "ok" | "conflict" | Code }[] => [
+    { reason: "plain create", write: { mutation: createKey(`ok${n}`), idempotency: record(`i${n}`, "first") }, want: "ok" },
+    { reason: "same idempotency key, other request", write: { mutation: createKey(`twin${n}`), idempotency: record(`i${n}`, "second") }, want: "conflict" },
+    { reason: "duplicate secret digest", write: { mutation: createKey(`dup${n}`, `ok${n}`) }, want: Code.ALREADY_EXISTS },
+    { reason: "failing mutation with its operation", write: { insertOperation: operation(`op-bad${n}`), mutation: createKey(`bad${n}`, `bad${n}`, { serviceAccountId: "nope" }) }, want: Code.NOT_FOUND },
+    { reason: "delete with its operation", write: { insertOperation: operation(`op-del${n}`), mutation: { kind: "deleteApiKey", id: `pre${n}` } }, want: "ok" },
+    { reason: "deleting it twice", write: { mutation: { kind: "deleteApiKey", id: `pre${n}` } }, want: Code.NOT_FOUND },
+    { reason: "create after the failures", write: { mutation: createKey(`late${n}`) }, want: "ok" },
+  ];
+
+  it("gives each of 30 x 7 concurrent commits its own outcome; after reopening, exactly the successful ones are stored", async () => {
+    const dir = tempDir();
+    const store = open(dir);
+    await store.commit({ mutation: { kind: "createServiceAccount", account } });
+    const rounds = Array.from({ length: 30 }, (_, n) => n);
+    for (const n of rounds) await store.commit({ mutation: createKey(`pre${n}`) });
+    const all = rounds.flatMap(cases);
+    const outcomes = await Promise.all(
+      all.map(({ write }) =>
+        store.commit(write).then(
+          () => "ok",
+          (error: unknown) => (error instanceof IdempotencyConflictError ? "conflict" : error instanceof ApiError ? error.code : String(error)),
+        ),
+      ),
+    );
+    expect(outcomes.map((outcome, index) => `${all[index]?.reason}: ${outcome}`)).toEqual(all.map(({ reason, want }) => `${reason}: ${want}`));
+    await store.close();
+    stores.pop();
+
+    const reopened = open(dir);
+    for (const n of rounds) {
+      const keys = await Promise.all(["pre", "ok", "twin", "dup", "bad", "late"].map(async (prefix) => [prefix, (await reopened.getApiKey(`${prefix}${n}`)) !== undefined]));
+      expect(Object.fromEntries(keys)).toEqual({ pre: false, ok: true, twin: false, dup: false, bad: false, late: true });
+      expect([(await reopened.getOperation(`op-bad${n}`)) !== undefined, (await reopened.getOperation(`op-del${n}`)) !== undefined]).toEqual([false, true]);
+      expect((await reopened.getIdempotencyRecord("admin", "m", `i${n}`))?.fingerprint).toBe("first");
+    }
   });
 });
