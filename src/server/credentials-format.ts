@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomFillSync } from "node:crypto";
 
 /**
  * Formats of what the server mints: resource ids, API key secrets, admin tokens. Each draws
- * from crypto.randomBytes and maps bytes onto an alphabet whose size divides 256, so a plain
+ * from the crypto CSPRNG and maps bytes onto an alphabet whose size divides 256, so a plain
  * `byte & (size - 1)` has no modulo bias.
  */
 
@@ -14,11 +14,42 @@ export const ID_RANDOM_LENGTH = 17;
 export const SECRET_PREFIX = "AQVN";
 export const SECRET_RANDOM_LENGTH = 36;
 
+// One randomFillSync per 8 KiB instead of per id, secret and nonce (a Create needs three):
+// each call into the CSPRNG costs microseconds whatever its size. Bytes are handed out once,
+// in order, and zeroed once handed out, so the pool never holds what a caller already got.
+const POOL_SIZE = 8192;
+const pool = Buffer.allocUnsafeSlow(POOL_SIZE);
+let poolOffset = POOL_SIZE;
+
+/** Reserves `length` fresh bytes of the pool (refilled when short); returns their offset. */
+function takeFromPool(length: number): number {
+  if (poolOffset + length > POOL_SIZE) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const offset = poolOffset;
+  poolOffset += length;
+  return offset;
+}
+
+/**
+ * `length` bytes from the crypto CSPRNG (through the pool), never handed out before.
+ * Throws a RangeError above 1024 bytes (use crypto.randomBytes for bulk).
+ */
+export function freshRandomBytes(length: number): Buffer {
+  if (!Number.isInteger(length) || length < 0 || length > 1024) throw new RangeError(`length: must be an integer from 0 to 1024 (got ${length})`);
+  const offset = takeFromPool(length);
+  const bytes = Buffer.from(pool.subarray(offset, offset + length));
+  pool.fill(0, offset, offset + length);
+  return bytes;
+}
+
 function randomString(alphabet: string, length: number): string {
-  const bytes = randomBytes(length);
+  const offset = takeFromPool(length);
   const mask = alphabet.length - 1;
   let text = "";
-  for (const byte of bytes) text += alphabet[byte & mask];
+  for (let index = offset; index < offset + length; index++) text += alphabet[(pool[index] as number) & mask];
+  pool.fill(0, offset, offset + length);
   return text;
 }
 

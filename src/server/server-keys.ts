@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { freshRandomBytes } from "./credentials-format.js";
 import { readOrCreateSecretFile } from "./exclusive-file.js";
 
 /** File in the data dir holding the server's master key (32 random bytes, mode 0600). */
@@ -31,7 +32,7 @@ export function loadServerKeys(dataDir: string): ServerKeys {
   return {
     pageTokenKey,
     seal(plaintext) {
-      const nonce = randomBytes(12);
+      const nonce = freshRandomBytes(12);
       const cipher = createCipheriv("aes-256-gcm", encryptionKey, nonce);
       const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
       return Buffer.concat([nonce, body, cipher.getAuthTag()]);
