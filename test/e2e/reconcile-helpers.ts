@@ -11,8 +11,8 @@ export interface RunResult {
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
-  /** True when the kill of `killAfterMatchMs` was sent before the process ended by itself. */
-  readonly killSent: boolean;
+  /** True when the kill of `killAfterMatchMs` ended the process (it had not exited by itself first). */
+  readonly killed: boolean;
   /** Milliseconds from the first stderr match of `watchStderr` to the exit; null without a match. */
   readonly msFromMatchToExit: number | null;
 }
@@ -46,14 +46,15 @@ export function run(command: string, args: readonly string[], options: RunOption
       matchedAt = performance.now();
       if (options.killAfterMatchMs === undefined) return;
       timer = setTimeout(() => {
-        killSent = child.exitCode === null && child.signalCode === null;
-        child.kill("SIGKILL");
+        killSent = child.kill("SIGKILL");
       }, options.killAfterMatchMs);
     });
     child.on("error", reject);
     child.on("close", (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, killSent, msFromMatchToExit: matchedAt === null ? null : performance.now() - matchedAt });
+      // A process that exited just before the kill may not be reaped yet: the kill then "succeeds"
+      // on a process already gone, and only the exit status tells which came first.
+      resolve({ code, signal, stdout, stderr, killed: killSent && signal === "SIGKILL", msFromMatchToExit: matchedAt === null ? null : performance.now() - matchedAt });
     });
   });
 }
@@ -64,9 +65,11 @@ export interface CliTarget {
   readonly token: string;
   readonly outDir: string;
   readonly stateFile: string;
+  /** Set: the embedded store in this directory, run inside the CLI's process (endpoint and token unused). */
+  readonly dataDir?: string;
 }
 
-/** `node bin/keyform.js <args>` against the target (endpoint by flag, token by environment). */
+/** `node bin/keyform.js <args>` against the target (endpoint by flag, token by environment; or --data-dir). */
 export function keyform(
   target: CliTarget,
   args: readonly string[],
@@ -77,7 +80,9 @@ export function keyform(
   const stackFlags = takesStack ? ["--dir", fixtureApp, "--out-dir", target.outDir] : [];
   const env: NodeJS.ProcessEnv = { ...process.env, KEYFORM_TOKEN: target.token, KEYFORM_TRACE: "", CI: "true", ...extra.env };
   delete env.KEYFORM_API_KEY;
-  const endpointFlags = command === "force-unlock" ? [] : ["--endpoint", target.endpoint];
+  if (target.dataDir !== undefined) delete env.KEYFORM_TOKEN;
+  const connectionFlags = target.dataDir !== undefined ? ["--data-dir", target.dataDir] : ["--endpoint", target.endpoint];
+  const endpointFlags = command === "force-unlock" ? [] : connectionFlags;
   return run(process.execPath, [keyformBin, ...args, ...stackFlags, "--state", target.stateFile, ...endpointFlags], {
     env,
     watchStderr: extra.watchStderr,

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,11 +13,14 @@ import type { ApplyFixture } from "./apply-helpers.js";
 /**
  * Kills `keyform apply` with SIGKILL at many points, applies again, and checks the invariants:
  * exactly the declared keys exist, no orphan, no duplicate, nothing pending or deposed, every
- * secret in state authenticates. Kill points: after the n-th durable state write
- * (KEYFORM_CRASH_AFTER), right after the n-th successful Create/Update/Delete before its result
- * is recorded (KEYFORM_CRASH_AFTER_RPC), and at pseudo-random times while its changes run
- * (each of those checked to have killed the apply before it completed). Each run starts from a
- * copy of a server store (its demo account has a fixed id, so the stacks are synthesized once).
+ * secret in state authenticates, state records what the keys are. Kill points: after the n-th
+ * durable state write (KEYFORM_CRASH_AFTER; the last one is close()'s snapshot, killed before
+ * the journal it folds is removed), right after the n-th successful Create/Update/Delete before
+ * its result is recorded (KEYFORM_CRASH_AFTER_RPC; the re-apply then has a changed
+ * configuration, as when someone edits the stack after a failed apply), and at pseudo-random
+ * times while its changes run (each checked to have killed the apply before it completed).
+ * Each run starts from a copy of a server store (its demo account has a fixed id, so the stacks
+ * are synthesized once).
  */
 const account = DEMO_SERVICE_ACCOUNTS[0].id;
 const freshKeys: FixtureKey[] = [
@@ -33,11 +36,22 @@ const changedKeys: FixtureKey[] = [
   { name: "k3", serviceAccountId: account, scopes: ["x.read"], keepers: { v: "2" } },
   { name: "k5", serviceAccountId: account, description: "five" },
 ];
-const FRESH = ["k1", "k2", "k3", "k4"];
-const CHANGED = ["k1", "k2", "k3", "k5"];
+// From changedKeys, applied after a kill during the changed apply: k1 as declared there (an Update
+// that went through is only recorded), k2 replaced again, k3 removed (also mid-replacement),
+// k4 declared again (also after its delete went through), k5 updated (also right after its
+// create), k6 created.
+const changedAgainKeys: FixtureKey[] = [
+  { name: "k1", serviceAccountId: account, description: "one v2" },
+  { name: "k2", serviceAccountId: account, description: "two", keepers: { v: "3" }, createBeforeDestroy: true },
+  { name: "k4", serviceAccountId: account, keepers: { v: "1" }, createBeforeDestroy: true },
+  { name: "k5", serviceAccountId: account, description: "five v2" },
+  { name: "k6", serviceAccountId: account, description: "six" },
+];
 
 let work: string;
-const out = { fresh: "", changed: "" };
+type Stack = "fresh" | "changed" | "changedAgain";
+const declaredKeys: Record<Stack, FixtureKey[]> = { fresh: freshKeys, changed: changedKeys, changedAgain: changedAgainKeys };
+const out: Record<Stack, string> = { fresh: "", changed: "", changedAgain: "" };
 /** Snapshots: an empty store, and a store + state after applying freshKeys. */
 const snapshots = { emptyStore: "", baseStore: "", baseState: "" };
 /** Durable writes and mutating RPCs of one uninterrupted apply, per scenario. */
@@ -48,6 +62,11 @@ interface Run {
   readonly target: (outDir: string) => CliTarget;
 }
 
+/** 1..n */
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, index) => index + 1);
+}
+
 function readState(file: string): StateFile {
   return JSON.parse(readFileSync(file, "utf8")) as StateFile;
 }
@@ -55,19 +74,22 @@ function readState(file: string): StateFile {
 /** The first progress line of a change (stderr, plain lines in CI): the apply's changes have begun. */
 const CHANGE_STARTED = /: (Creating|Modifying|Destroying)\.\.\./;
 
-function applyTo(run: Run, outDir: string, env: NodeJS.ProcessEnv = {}, extra: { killAfterMatchMs?: number; parallelism?: number } = {}): Promise<RunResult> {
+function applyTo(run: Pick<Run, "target">, outDir: string, env: NodeJS.ProcessEnv = {}, extra: { killAfterMatchMs?: number; parallelism?: number } = {}): Promise<RunResult> {
   const args = ["apply", "--auto-approve", "--force-unlock", "--parallelism", String(extra.parallelism ?? 1)];
   return keyform(run.target(outDir), args, { env, watchStderr: CHANGE_STARTED, killAfterMatchMs: extra.killAfterMatchMs });
 }
 
-/** The invariants after a crash and a completed re-apply. */
-async function expectConverged(run: Run, outDir: string, declared: readonly string[], label: string): Promise<void> {
-  const state = readState(run.target(outDir).stateFile);
-  expect(state.resources.map((resource) => resource.address), label).toEqual(declared.map((name) => `keyform_api_key.${name}`));
+/** The invariants after a crash and a completed re-apply of `stack`. */
+async function expectConverged(run: Run, stack: Stack, label: string): Promise<void> {
+  const stateFile = run.target(out[stack]).stateFile;
+  // A completed run folds the journal into the file, so the file alone is the whole state.
+  expect(existsSync(`${stateFile}.journal`), `${label}: journal left after the re-apply`).toBe(false);
+  const state = readState(stateFile);
+  const keys = declaredKeys[stack];
+  expect(state.resources.map((resource) => resource.address), label).toEqual(keys.map((key) => `keyform_api_key.${key.name}`));
   // State records what the keys are (an Update that went through before the kill included).
-  const keys = outDir === out.fresh ? freshKeys : changedKeys;
-  expect(state.resources.map((resource) => resource.config.description), `${label}: descriptions in state`).toEqual(
-    declared.map((name) => keys.find((key) => key.name === name)?.description ?? null),
+  expect(state.resources.map((resource) => [resource.config.description, resource.config.keepers]), `${label}: configuration in state`).toEqual(
+    keys.map((key) => [key.description ?? null, key.keepers ?? null]),
   );
   const listed = (await run.fixture.keysOf(account)).map((key) => key.id);
   expect(new Set(listed).size, `${label}: duplicate ids listed`).toBe(listed.length);
@@ -80,20 +102,48 @@ async function expectConverged(run: Run, outDir: string, declared: readonly stri
   }
 }
 
-async function crashThenRecover(from: "empty" | "base", env: NodeJS.ProcessEnv, label: string, checkPlan = false): Promise<void> {
-  const outDir = from === "empty" ? out.fresh : out.changed;
-  const declared = from === "empty" ? FRESH : CHANGED;
-  await withRun(label, from, async (run) => {
-    const crashed = await applyTo(run, outDir, env);
-    expect(crashed.signal, `${label}: the apply was killed`).toBe("SIGKILL");
-    const recovered = await applyTo(run, outDir);
+/**
+ * Kills the apply of `crashed` (from an empty or the base state), then applies `reapplied`.
+ * With `embedded`, both run the embedded store inside the CLI process (the kill takes the server
+ * down too), and the store is served again afterwards to check it.
+ */
+async function crashThenRecover(
+  from: "empty" | "base",
+  stacks: { readonly crashed: Stack; readonly reapplied: Stack },
+  env: NodeJS.ProcessEnv,
+  label: string,
+  options: { readonly checkPlan?: boolean; readonly embedded?: boolean } = {},
+): Promise<void> {
+  const crashAndReapply = async (run: Pick<Run, "target">) => {
+    const crashed = await applyTo(run, out[stacks.crashed], env);
+    expect(crashed.signal, `${label}: the apply was killed\n${crashed.stderr}`).toBe("SIGKILL");
+    const recovered = await applyTo(run, out[stacks.reapplied]);
     expect(recovered.code, `${label}: re-apply\n${recovered.stderr}`).toBe(0);
-    await expectConverged(run, outDir, declared, label);
-    if (checkPlan) {
-      const plan = await keyform(run.target(outDir), ["plan", "--detailed-exitcode"]);
+  };
+  if (options.embedded) {
+    await withEmbeddedRun(label, from, crashAndReapply, (run) => expectConverged(run, stacks.reapplied, label));
+    return;
+  }
+  await withRun(label, from, async (run) => {
+    await crashAndReapply(run);
+    await expectConverged(run, stacks.reapplied, label);
+    if (options.checkPlan) {
+      const plan = await keyform(run.target(out[stacks.reapplied]), ["plan", "--detailed-exitcode"]);
       expect(plan.code, `${label}: plan after recovery\n${plan.stdout}${plan.stderr}`).toBe(0);
     }
   });
+}
+
+/**
+ * Runs the rounds two at a time: each has its own server, state file and CLI processes, and
+ * kills at counted points (no timing), so they do not affect each other.
+ */
+async function inPairs(rounds: readonly (() => Promise<void>)[]): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < rounds.length) await (rounds[next++] as () => Promise<void>)();
+  };
+  await Promise.all([lane(), lane()]);
 }
 
 async function withRun<T>(label: string, from: "empty" | "base", body: (run: Run) => Promise<T>, snapshotTo?: string): Promise<T> {
@@ -107,11 +157,27 @@ async function withRun<T>(label: string, from: "empty" | "base", body: (run: Run
   }
 }
 
+/** Runs `body` against an embedded store seeded like withRun's server, then `check` with that store served. */
+async function withEmbeddedRun(label: string, from: "empty" | "base", body: (run: Pick<Run, "target">) => Promise<void>, check: (run: Run) => Promise<void>): Promise<void> {
+  const dataDir = path.join(work, `${label}.data`);
+  cpSync(from === "empty" ? snapshots.emptyStore : snapshots.baseStore, dataDir, { recursive: true });
+  const stateFile = path.join(work, `${label}.state.json`);
+  if (from === "base") copyFileSync(snapshots.baseState, stateFile);
+  const target = (outDir: string): CliTarget => ({ endpoint: "", token: "", dataDir, outDir, stateFile });
+  await body({ target });
+  const fixture = await startApplyFixture({ seedFrom: dataDir });
+  try {
+    await check({ fixture, target });
+  } finally {
+    await fixture.close();
+  }
+}
+
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "keyform-crash-test-"));
-  out.fresh = path.join(work, "fresh.out");
-  out.changed = path.join(work, "changed.out");
-  await Promise.all([synthesize({ keys: freshKeys }, out.fresh), synthesize({ keys: changedKeys }, out.changed)]);
+  const stacks = Object.keys(out) as Stack[];
+  for (const stack of stacks) out[stack] = path.join(work, `${stack}.out`);
+  await Promise.all(stacks.map((stack) => synthesize({ keys: declaredKeys[stack] }, out[stack])));
   // Snapshots: an empty store (demo accounts only); a store and state after applying freshKeys.
   await withRun("empty", "empty", async () => undefined, path.join(work, "empty-store"));
   snapshots.emptyStore = path.join(work, "empty-store");
@@ -132,7 +198,7 @@ beforeAll(async () => {
     const applied = await applyTo(counting, out.changed);
     expect(applied.code, applied.stderr).toBe(0);
     totals.changed.writes = readState(counting.target(out.changed).stateFile).serial - before;
-    await expectConverged(counting, out.changed, CHANGED, "uninterrupted");
+    await expectConverged(counting, "changed", "uninterrupted");
   });
 }, 180_000);
 afterAll(() => {
@@ -140,16 +206,34 @@ afterAll(() => {
 });
 
 describe("crash safety: SIGKILL during apply, then apply again", () => {
-  it("from an empty state: killed after each durable write and after each Create", async () => {
+  // Durable writes of an apply: one per state write (its serial), plus close()'s snapshot.
+  it("from an empty state: killed after each durable write (same configuration again) and after each Create (changed configuration)", async () => {
     expect(totals.empty.writes).toBeGreaterThanOrEqual(9);
-    for (let n = 1; n < totals.empty.writes; n++) await crashThenRecover("empty", { KEYFORM_CRASH_AFTER: String(n) }, `empty, after write ${n}`, n === 1);
-    for (let n = 1; n <= totals.empty.rpcs; n++) await crashThenRecover("empty", { KEYFORM_CRASH_AFTER_RPC: String(n) }, `empty, after RPC ${n}`, n === 2);
+    const same = { crashed: "fresh", reapplied: "fresh" } as const;
+    const edited = { crashed: "fresh", reapplied: "changed" } as const;
+    await inPairs([
+      ...range(totals.empty.writes + 1).map((n) => () => crashThenRecover("empty", same, { KEYFORM_CRASH_AFTER: String(n) }, `empty, after write ${n}`, { checkPlan: n === 1 })),
+      ...range(totals.empty.rpcs).map((n) => () => crashThenRecover("empty", edited, { KEYFORM_CRASH_AFTER_RPC: String(n) }, `empty, after RPC ${n}, changed`, { checkPlan: n === 2 })),
+    ]);
   }, 400_000);
 
-  it("while updating, replacing (both orders), deleting and creating: killed after each durable write and each mutating RPC", async () => {
+  it("while updating, replacing (both orders), deleting and creating: killed after each durable write (same configuration) and each mutating RPC (changed again)", async () => {
     expect(totals.changed.writes).toBeGreaterThanOrEqual(10);
-    for (let n = 1; n < totals.changed.writes; n++) await crashThenRecover("base", { KEYFORM_CRASH_AFTER: String(n) }, `changed, after write ${n}`, n === 3);
-    for (let n = 1; n <= totals.changed.rpcs; n++) await crashThenRecover("base", { KEYFORM_CRASH_AFTER_RPC: String(n) }, `changed, after RPC ${n}`, n === 3);
+    const same = { crashed: "changed", reapplied: "changed" } as const;
+    const edited = { crashed: "changed", reapplied: "changedAgain" } as const;
+    await inPairs([
+      ...range(totals.changed.writes + 1).map((n) => () => crashThenRecover("base", same, { KEYFORM_CRASH_AFTER: String(n) }, `changed, after write ${n}`, { checkPlan: n === 3 })),
+      ...range(totals.changed.rpcs).map((n) => () => crashThenRecover("base", edited, { KEYFORM_CRASH_AFTER_RPC: String(n) }, `changed, after RPC ${n}, changed again`, { checkPlan: n === 3 })),
+    ]);
+  }, 400_000);
+
+  it("with the embedded store (the server dies with the apply): killed after each mutating RPC, from empty and while replacing", async () => {
+    const fresh = { crashed: "fresh", reapplied: "fresh" } as const;
+    const changed = { crashed: "changed", reapplied: "changed" } as const;
+    await inPairs([
+      ...range(totals.empty.rpcs).map((n) => () => crashThenRecover("empty", fresh, { KEYFORM_CRASH_AFTER_RPC: String(n) }, `embedded, empty, after RPC ${n}`, { embedded: true })),
+      ...range(totals.changed.rpcs).map((n) => () => crashThenRecover("base", changed, { KEYFORM_CRASH_AFTER_RPC: String(n) }, `embedded, changed, after RPC ${n}`, { embedded: true })),
+    ]);
   }, 400_000);
 
   it("killed at pseudo-random moments while its changes run, with the default parallelism", async () => {
@@ -173,15 +257,14 @@ describe("crash safety: SIGKILL during apply, then apply again", () => {
         const label = `round ${round}, attempt ${attempt}: kill ${delay} ms after the first change started (window ${window.toFixed(0)} ms)`;
         const killed = await withRun(`random-${round}-${attempt}`, "base", async (run) => {
           const crashed = await applyTo(run, out.changed, {}, { killAfterMatchMs: delay, parallelism: 16 });
-          if (!crashed.killSent) {
+          if (!crashed.killed) {
             // Finished before the kill: not a crash round; the next attempt kills earlier.
             expect(crashed.code, `${label}\n${crashed.stderr}`).toBe(0);
             return false;
           }
-          expect(crashed.signal, `${label}: ended by the kill`).toBe("SIGKILL");
           const recovered = await applyTo(run, out.changed, {}, { parallelism: 16 });
           expect(recovered.code, `${label}\n${recovered.stderr}`).toBe(0);
-          await expectConverged(run, out.changed, CHANGED, label);
+          await expectConverged(run, "changed", label);
           // Killed once all was applied (only printing and closing left): checked, but not a mid-apply kill.
           return !crashed.stdout.includes("Apply complete!");
         });
