@@ -4,7 +4,6 @@ import { createServer } from "node:net";
 import type { Server, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FixtureKey, FixtureSpec } from "../fixtures/apps/reconcile/main.js";
 import type { StateFile } from "../../src/reconcile/types.js";
@@ -121,7 +120,12 @@ describe("keyform guards (real server, built CLI)", () => {
   it("SIGTERM (a cancelled CI job) releases the state lock", async () => {
     // An endpoint that accepts connections and never answers: apply holds the lock while it waits.
     const sockets: Socket[] = [];
-    const silent: Server = createServer((socket) => void sockets.push(socket));
+    let connected = () => undefined as void;
+    const firstConnection = new Promise<void>((resolve) => (connected = resolve));
+    const silent: Server = createServer((socket) => {
+      sockets.push(socket);
+      connected();
+    });
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const port = (silent.address() as { port: number }).port;
     const target = { ...targetFor("sigterm"), endpoint: `127.0.0.1:${port}` };
@@ -136,9 +140,11 @@ describe("keyform guards (real server, built CLI)", () => {
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
     try {
-      // Waits (bounded) for the lock rather than for a fixed time.
-      for (let tries = 0; !existsSync(lockFile) && tries < 400; tries++) await sleep(50);
-      expect(existsSync(lockFile), `the apply never took the lock\n${stderr}`).toBe(true);
+      // Its first connection comes after the lock is taken and the signal handlers are installed
+      // (a SIGTERM while the lock is still being written would find no handler).
+      const first = await Promise.race([firstConnection.then(() => "connected"), exited.then(() => "exited")]);
+      expect(first, `the apply exited before connecting\n${stderr}`).toBe("connected");
+      expect(existsSync(lockFile), `the apply holds no lock\n${stderr}`).toBe(true);
       child.kill("SIGTERM");
       const { code } = await exited;
       expect(code, stderr).toBe(143);
