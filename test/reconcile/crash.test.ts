@@ -227,13 +227,20 @@ describe("crash safety: SIGKILL during apply, then apply again", () => {
     ]);
   }, 400_000);
 
-  it("with the embedded store (the server dies with the apply): killed after each mutating RPC, from empty and while replacing", async () => {
-    const fresh = { crashed: "fresh", reapplied: "fresh" } as const;
-    const changed = { crashed: "changed", reapplied: "changed" } as const;
-    await inPairs([
-      ...range(totals.empty.rpcs).map((n) => () => crashThenRecover("empty", fresh, { KEYFORM_CRASH_AFTER_RPC: String(n) }, `embedded, empty, after RPC ${n}`, { embedded: true })),
-      ...range(totals.changed.rpcs).map((n) => () => crashThenRecover("base", changed, { KEYFORM_CRASH_AFTER_RPC: String(n) }, `embedded, changed, after RPC ${n}`, { embedded: true })),
-    ]);
+  it("with the embedded store (the server dies with the apply): killed right after a Create, from empty and in both replacements", async () => {
+    // The changed apply's mutating RPCs in address order: k1 Update, k2 Create and Delete
+    // (create_before_destroy), k3 Delete and Create, k4 Delete, k5 Create. A Create the server
+    // acknowledged must survive its death together with its idempotency record. (Each round
+    // checks that its apply was killed, so an apply with fewer RPCs fails it.)
+    const rounds = [
+      { from: "empty", stacks: { crashed: "fresh", reapplied: "fresh" }, rpc: 1, what: "first create" },
+      { from: "base", stacks: { crashed: "changed", reapplied: "changed" }, rpc: 2, what: "create_before_destroy" },
+      { from: "base", stacks: { crashed: "changed", reapplied: "changed" }, rpc: 5, what: "delete-then-create" },
+      { from: "base", stacks: { crashed: "changed", reapplied: "changedAgain" }, rpc: 7, what: "create, changed again" },
+    ] as const;
+    await inPairs(
+      rounds.map(({ from, stacks, rpc, what }) => () => crashThenRecover(from, stacks, { KEYFORM_CRASH_AFTER_RPC: String(rpc) }, `embedded, after RPC ${rpc} (${what})`, { embedded: true })),
+    );
   }, 400_000);
 
   it("killed at pseudo-random moments while its changes run, with the default parallelism", async () => {
