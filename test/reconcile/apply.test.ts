@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateIdentity, identityToRecipient } from "age-encryption";
+import { ApiError, Code } from "../../src/api-error.js";
 import { applyChanges, recoverInterruptedWork, silentProgress } from "../../src/reconcile/apply/index.js";
 import { createRequestOf } from "../../src/reconcile/apply/key-requests.js";
 import { planChanges } from "../../src/reconcile/plan/index.js";
@@ -168,6 +169,40 @@ describe("applier against a real server", () => {
     expect(keys.map((key) => key.id)).toEqual([lost.apiKey?.id]);
     expect(outcome.state.resources[0]?.attributes?.secret_key).toBe(lost.secret);
     expect(outcome.state.resources[0]?.pending_create).toBeNull();
+  });
+
+  it.each([
+    { reason: "a create (no key before)", replacing: false },
+    { reason: "a create_before_destroy replacement (the old key still current)", replacing: true },
+  ])("a pending create whose recovery failed, of an address no longer declared: $reason; the delete replays it first, so no key is orphaned", async ({ replacing }) => {
+    const account = await fixture.account(`apply-pending-removed-${replacing}`);
+    const stateFile = path.join(fixture.dir, `pending-removed-${replacing}.state.json`);
+    const config = configFor(account, { description: "pending, then removed" });
+    const idempotencyKey = replacing ? "7f0e3c1a-2b4d-4e6f-8a9b-0c1d2e3f4a5b" : "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+    const old = replacing ? await fixture.client.createApiKey(createRequestOf(config)) : null;
+    const attributes = old?.apiKey
+      ? { id: old.apiKey.id, created_at: new Date().toISOString(), masked_secret: old.apiKey.maskedSecret, secret_key: old.secret, encrypted_secret_key: null, secret_unknown: false }
+      : null;
+    const store = createStateStore(stateFile, await readStateOrNew(stateFile));
+    await store.update((draft) =>
+      void draft.resources.set("keyform_api_key.p", { address: "keyform_api_key.p", config, attributes, pending_create: { idempotency_key: idempotencyKey, started_at: new Date().toISOString(), config }, deposed: [] }),
+    );
+    // The killed apply's Create went through; the next apply's replay of it fails (the server was unavailable then).
+    await fixture.client.createApiKey(createRequestOf(config), { idempotencyKey });
+    const unavailable = Object.assign(Object.create(fixture.client) as typeof fixture.client, {
+      createApiKey: () => Promise.reject(new ApiError(Code.UNAVAILABLE, "connection refused")),
+    });
+    const recovery = await recoverInterruptedWork(unavailable, store, silentProgress);
+    expect(recovery.errors.map((error) => error.address)).toEqual(["keyform_api_key.p"]);
+
+    const desired = desiredState([]);
+    const observation = await refreshAccounts(fixture.client, accountsToRefresh(desired, store.current()));
+    const plan = planChanges({ desired, state: store.current(), observed: observation.byAccount, now: new Date() });
+    const result = await applyChanges(fixture.client, store, plan.resource_changes, { resolvedAddresses: recovery.resolvedAddresses, protectedKeyIds: recovery.recoveredKeyIds });
+    await store.close();
+    expect(result.errors).toEqual([]);
+    expect(await fixture.keysOf(account)).toEqual([]);
+    expect((await readStateOrNew(stateFile)).resources).toEqual([]);
   });
 
   it("recovery works on at most `parallelism` resources at once (pending creates and deposed keys)", async () => {

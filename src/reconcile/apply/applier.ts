@@ -3,18 +3,16 @@ import type { ApiKeyClient } from "../../client/types.js";
 import type { StateStore } from "../state/state-store.js";
 import type { ApiKeyConfig, ResourceChange, StateResource } from "../types.js";
 import { createKey, deleteKeyIfPresent, newIdempotencyKey, updateRequestOf } from "./key-requests.js";
-import { NotStartedError, mapSettledBounded } from "./pool.js";
+import { DEFAULT_PARALLELISM, NotStartedError, mapSettledBounded } from "./pool.js";
 import type { ApplyProgress } from "./progress.js";
 import { silentProgress } from "./progress.js";
+import { replayPendingCreate } from "./recover.js";
 import type { ResourceError } from "./recover.js";
 import { createTracer } from "../../client/trace.js";
 import { sameValue } from "../plan/index.js";
 import { recordsPreventDestroy, withPreventDestroy } from "../state/lifecycle-record.js";
 
 const trace = createTracer("reconcile");
-
-/** Default number of changes in flight. */
-export const DEFAULT_PARALLELISM = 16;
 
 export interface ApplyOptions {
   /** Changes in flight at once (default 16). */
@@ -126,8 +124,17 @@ async function applyUpdate(context: Context, change: ResourceChange, config: Api
 async function applyDelete(context: Context, change: ResourceChange, protectedKeyIds: ReadonlySet<string>): Promise<void> {
   const { client, store, progress } = context;
   if (change.deposed !== undefined) return deleteDeposed(context, change.address, change.deposed);
-  const tracked = resourceAt(store, change.address);
-  const keyId = change.key_id ?? tracked?.attributes?.id ?? null;
+  let tracked = resourceAt(store, change.address);
+  let keyId = change.key_id ?? tracked?.attributes?.id ?? null;
+  if (tracked?.pending_create) {
+    // Its recovery failed earlier in this run. Dropping the entry would orphan the key its
+    // Create may have made: replay it (a replaced key that was current becomes deposed), then
+    // delete what it yields along with the rest.
+    await replayPendingCreate(client, store, tracked, progress);
+    tracked = resourceAt(store, change.address);
+    if (!tracked) return;
+    keyId = tracked.attributes?.id ?? null;
+  }
   if (!tracked) {
     if (keyId === null) return;
     if (protectedKeyIds.has(keyId)) {

@@ -1,3 +1,6 @@
+/** Default number of changes (and of interrupted resources in recovery) in flight. */
+export const DEFAULT_PARALLELISM = 16;
+
 /** The slot of an item never started because `signal` was aborted. */
 export class NotStartedError extends Error {
   constructor() {

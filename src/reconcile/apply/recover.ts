@@ -2,9 +2,8 @@ import { ApiError, Code } from "../../api-error.js";
 import type { ApiKeyClient } from "../../client/types.js";
 import type { StateStore } from "../state/state-store.js";
 import type { StateResource } from "../types.js";
-import { DEFAULT_PARALLELISM } from "./applier.js";
 import { createKey, deleteKeyIfPresent, newIdempotencyKey } from "./key-requests.js";
-import { mapSettledBounded } from "./pool.js";
+import { DEFAULT_PARALLELISM, mapSettledBounded } from "./pool.js";
 import type { ApplyProgress } from "./progress.js";
 
 /** An address whose interrupted work could not be finished, and why (never a secret). */
@@ -58,7 +57,14 @@ export async function recoverInterruptedWork(
   return { recoveredKeyIds, resolvedAddresses, errors };
 }
 
-async function replayPendingCreate(client: ApiKeyClient, store: StateStore, resource: StateResource, progress: ApplyProgress): Promise<string | null> {
+/**
+ * Replays the pending create of `resource` with its recorded idempotency key and configuration
+ * and records the key (a replaced key that was current moves to `deposed`). A Create refused
+ * with NOT_FOUND (the account is gone, so no key of it can exist) drops the pending entry, and
+ * the resource with it when nothing else is left. Returns the key id, or null when dropped.
+ * Other failures are thrown and leave the entry.
+ */
+export async function replayPendingCreate(client: ApiKeyClient, store: StateStore, resource: StateResource, progress: ApplyProgress): Promise<string | null> {
   const pending = resource.pending_create;
   if (!pending) return null;
   progress.step(resource.address, `Resolving interrupted create (replaying with the same idempotency key)...`);
