@@ -1,6 +1,6 @@
 /**
- * `npm run bench:server`: requests/s and p50/p99 latency of Get, List (page of 100) and
- * Create at 64 concurrent calls, next to an echo handler on the SAME grpc-js server, all in
+ * `npm run bench:server`: requests/s and p50/p99 latency of Get, List (page of 100), Create
+ * and Update (description only, round-robin over 100 keys) at 64 concurrent calls, next to an echo handler on the SAME grpc-js server, all in
  * one process, and the ratio of each to echo. Not a test: it prints figures.
  * Goal: Get >= 0.6 x echo, Create >= 0.3 x echo.
  */
@@ -119,11 +119,13 @@ async function main(): Promise<void> {
     const op = (await call(accounts, "create", { folderId: "bench", name: "bench" }, metadata)) as Operation;
     if (op.result.case !== "response") throw new Error("bench account not created");
     const accountId = anyUnpack(op.result.value, ServiceAccountSchema)?.id ?? "";
-    let keyId = "";
+    const keyIds: string[] = [];
     for (let index = 0; index < 100; index++) {
       const created = (await call(keys, "create", { serviceAccountId: accountId, description: `key ${index}`, scopes: ["yc.ydb.topics.manage"] }, metadata)) as CreateApiKeyResponse;
-      keyId = created.apiKey?.id ?? "";
+      keyIds.push(created.apiKey?.id ?? "");
     }
+    const keyId = keyIds[keyIds.length - 1] ?? "";
+    let updates = 0;
     // Create writes keys into a second account so that List keeps returning exactly 100.
     const op2 = (await call(accounts, "create", { folderId: "bench", name: "bench-creates" }, metadata)) as Operation;
     if (op2.result.case !== "response") throw new Error("bench account not created");
@@ -135,6 +137,10 @@ async function main(): Promise<void> {
       { name: "Get", once: () => call(keys, "get", { apiKeyId: keyId }, metadata) },
       { name: "List (page of 100)", once: () => call(keys, "list", { serviceAccountId: accountId, pageSize: 100n }, metadata) },
       { name: "Create", once: () => call(keys, "create", { serviceAccountId: createAccountId, description: "bench" }, metadata) },
+      {
+        name: "Update",
+        once: () => call(keys, "update", { apiKeyId: keyIds[updates++ % keyIds.length], updateMask: { paths: ["description"] }, description: `bench ${updates}` }, metadata),
+      },
     ]);
     const echoRps = results[0]?.rps ?? Number.NaN;
     console.log(`keyform server bench: ${CONCURRENCY} concurrent calls, ${DURATION_MS} ms per RPC in ${ROUNDS} interleaved rounds (median rate) after ${WARMUP_MS} ms warm-up; one process, loopback, SQLite WAL`);
