@@ -114,10 +114,12 @@ async function crashThenRecover(
   label: string,
   options: { readonly checkPlan?: boolean; readonly embedded?: boolean } = {},
 ): Promise<void> {
+  // The embedded server's socket directory, which a killed apply leaves behind, goes under work/.
+  const where = options.embedded ? { TMPDIR: work } : {};
   const crashAndReapply = async (run: Pick<Run, "target">) => {
-    const crashed = await applyTo(run, out[stacks.crashed], env);
+    const crashed = await applyTo(run, out[stacks.crashed], { ...where, ...env });
     expect(crashed.signal, `${label}: the apply was killed\n${crashed.stderr}`).toBe("SIGKILL");
-    const recovered = await applyTo(run, out[stacks.reapplied]);
+    const recovered = await applyTo(run, out[stacks.reapplied], where);
     expect(recovered.code, `${label}: re-apply\n${recovered.stderr}`).toBe(0);
   };
   if (options.embedded) {
