@@ -131,24 +131,17 @@ describe("keyform guards (real server, built CLI)", () => {
     const target = { ...targetFor("sigterm"), endpoint: `127.0.0.1:${port}` };
     await synthesize({ keys: [{ name: "ci", serviceAccountId: account }] }, target.outDir);
     const lockFile = `${target.stateFile}.lock`;
-    const child = spawn(
-      process.execPath,
-      [path.join(repoRoot, "bin/keyform.js"), "apply", "--auto-approve", "--dir", path.join(repoRoot, "test/fixtures/apps/reconcile"), "--out-dir", target.outDir, "--state", target.stateFile, "--endpoint", target.endpoint],
-      { env: { ...process.env, KEYFORM_TOKEN: target.token, KEYFORM_TRACE: "", CI: "true" }, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+    const { child, stderr, exited } = spawnApply(target);
     try {
-      // Its first connection comes after the lock is taken and the signal handlers are installed
-      // (a SIGTERM while the lock is still being written would find no handler).
+      // Its first connection comes after the lock is taken: the apply is then waiting on the API
+      // (the case below covers a SIGTERM while the lock is being taken).
       const first = await Promise.race([firstConnection.then(() => "connected"), exited.then(() => "exited")]);
-      expect(first, `the apply exited before connecting\n${stderr}`).toBe("connected");
-      expect(existsSync(lockFile), `the apply holds no lock\n${stderr}`).toBe(true);
+      expect(first, `the apply exited before connecting\n${stderr()}`).toBe("connected");
+      expect(existsSync(lockFile), `the apply holds no lock\n${stderr()}`).toBe(true);
       child.kill("SIGTERM");
       const { code } = await exited;
-      expect(code, stderr).toBe(143);
-      expect(stderr).toContain("Terminated (SIGTERM): the lock is released");
+      expect(code, stderr()).toBe(143);
+      expect(stderr()).toContain("Terminated (SIGTERM): the lock is released");
       expect(existsSync(lockFile)).toBe(false);
     } finally {
       child.kill("SIGKILL");
@@ -156,4 +149,40 @@ describe("keyform guards (real server, built CLI)", () => {
       silent.close();
     }
   });
+  it("SIGTERM the moment the lock file appears (while it is being taken) still ends with no lock", async () => {
+    const target = targetFor("sigterm-early");
+    await synthesize({ keys: [{ name: "ci", serviceAccountId: account }] }, target.outDir);
+    const lockFile = `${target.stateFile}.lock`;
+    const { child, stderr, exited } = spawnApply(target);
+    let sawLock = false;
+    const poll = setInterval(() => {
+      if (!sawLock && existsSync(lockFile)) {
+        sawLock = true;
+        child.kill("SIGTERM");
+      }
+    }, 1);
+    try {
+      const { code } = await exited;
+      expect(sawLock, `the lock file never appeared\n${stderr()}`).toBe(true);
+      expect(code, stderr()).toBe(143);
+      expect(stderr()).toContain("Terminated (SIGTERM): the lock is released");
+      expect(existsSync(lockFile), "the lock outlived the apply").toBe(false);
+    } finally {
+      clearInterval(poll);
+      child.kill("SIGKILL");
+    }
+  });
 });
+
+/** Starts `keyform apply --auto-approve` on `target` in the background (as CI runs it). */
+function spawnApply(target: { outDir: string; stateFile: string; endpoint: string; token: string }) {
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, "bin/keyform.js"), "apply", "--auto-approve", "--dir", path.join(repoRoot, "test/fixtures/apps/reconcile"), "--out-dir", target.outDir, "--state", target.stateFile, "--endpoint", target.endpoint],
+    { env: { ...process.env, KEYFORM_TOKEN: target.token, KEYFORM_TRACE: "", CI: "true" }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+  return { child, stderr: () => stderr, exited };
+}

@@ -6,7 +6,7 @@ import { addConnectionOptions, settingsFromFlags } from "../connection.js";
 import type { ConnectionFlags } from "../connection.js";
 import type { Connection } from "../../embedded/index.js";
 import type { DesiredState, StateFile } from "../../reconcile/types.js";
-import type { StateStore } from "../../reconcile/state/index.js";
+import type { StateLock, StateStore } from "../../reconcile/state/index.js";
 
 /** Options shared by the reconciler's commands, as commander parses them. */
 export interface ReconcileFlags extends ConnectionFlags {
@@ -111,47 +111,68 @@ export async function interruptible<T>(body: (signal: AbortSignal) => Promise<T>
 /** Exit codes of a process ended by the signal, as a shell reports them (128 + signal number). */
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
+type ExitSignal = keyof typeof SIGNAL_EXIT_CODES;
+
 /**
  * Takes the state lock, reads the state and runs `body` with a store that writes it; the lock
  * is released afterwards, also on failure, on Ctrl-C and on SIGTERM (what CI sends to a
- * cancelled job); not on SIGKILL: that is what stale locks are for.
+ * cancelled job); not on SIGKILL: that is what stale locks are for. The signal handlers are
+ * installed before the lock is taken: a signal that arrives while it is being taken ends the
+ * command as soon as the lock is ours (and released), so no signal can leave a lock behind.
  */
 export async function withLockedState<T>(flags: ReconcileFlags, command: string, body: (store: StateStore) => Promise<T>): Promise<T> {
   const { acquireStateLock, readStateOrNew, createStateStore } = await import("../../reconcile/state/index.js");
   const file = await statePath(flags);
-  const lock = await acquireStateLock(file, command, { forceUnlockStale: flags.forceUnlock === true });
-  const onSignal = (signal: keyof typeof SIGNAL_EXIT_CODES) => {
+  let lock: StateLock | null = null;
+  let signalledWhileLocking: ExitSignal | null = null;
+  const exitReleasing = (signal: ExitSignal, lockFile: string | null) => {
+    // Every record already written is crash-safe; only the lock must not outlive us.
+    if (lockFile) rmSync(lockFile, { force: true });
+    process.stderr.write(`\n${signal === "SIGINT" ? "Interrupted" : "Terminated (SIGTERM)"}: the lock is released; the next apply finishes whatever was in flight.\n`);
+    process.exit(SIGNAL_EXIT_CODES[signal]);
+  };
+  const onSignal = (signal: ExitSignal) => {
+    if (!lock) {
+      // Still taking the lock: a second signal exits at once (a half-written lock has no
+      // readable owner and turns stale by itself); the first waits for the lock, then exits.
+      if (signalledWhileLocking) exitReleasing(signal, null);
+      signalledWhileLocking = signal;
+      return;
+    }
     const again = signal === "SIGINT" ? "press Ctrl-C again" : "send SIGTERM again";
     if (gracefulInterrupt && !gracefulInterrupt.signal.aborted) {
       process.stderr.write(`\n${signal} received: finishing the changes in flight and recording them; ${again} to stop at once.\n`);
       gracefulInterrupt.abort();
       return;
     }
-    // Every record already written is crash-safe; only the lock must not outlive us.
-    rmSync(lock.lockFile, { force: true });
-    process.stderr.write(`\n${signal === "SIGINT" ? "Interrupted" : "Terminated (SIGTERM)"}: the lock is released; the next apply finishes whatever was in flight.\n`);
-    process.exit(SIGNAL_EXIT_CODES[signal]);
+    exitReleasing(signal, lock.lockFile);
   };
-  const handlers = (Object.keys(SIGNAL_EXIT_CODES) as (keyof typeof SIGNAL_EXIT_CODES)[]).map((signal) => {
+  const handlers = (Object.keys(SIGNAL_EXIT_CODES) as ExitSignal[]).map((signal) => {
     const handler = () => onSignal(signal);
     process.on(signal, handler);
     return () => process.removeListener(signal, handler);
   });
   try {
-    const store = createStateStore(file, await readStateOrNew(file));
-    let result: T;
+    const acquired = await acquireStateLock(file, command, { forceUnlockStale: flags.forceUnlock === true });
+    lock = acquired;
+    if (signalledWhileLocking) exitReleasing(signalledWhileLocking, acquired.lockFile);
     try {
-      result = await body(store);
-    } catch (error) {
-      // Fold the journal into the snapshot even after a failure; the body's error is the one to report.
-      await store.close().catch(() => undefined);
-      throw error;
+      const store = createStateStore(file, await readStateOrNew(file));
+      let result: T;
+      try {
+        result = await body(store);
+      } catch (error) {
+        // Fold the journal into the snapshot even after a failure; the body's error is the one to report.
+        await store.close().catch(() => undefined);
+        throw error;
+      }
+      await store.close();
+      return result;
+    } finally {
+      await acquired.release();
     }
-    await store.close();
-    return result;
   } finally {
     for (const remove of handlers) remove();
-    await lock.release();
   }
 }
 
