@@ -129,7 +129,8 @@ describe("applier against a real server", () => {
     const result = await applyChanges(fixture.client, store, plan.resource_changes, {
       parallelism: 1,
       signal: interrupt.signal,
-      progress: { ...silentProgress, finished: () => interrupt.abort() },
+      // Ctrl-C while the first change is in flight (its slot frees once its Create answered).
+      progress: { ...silentProgress, step: () => interrupt.abort() },
     });
     await store.close();
     expect(result.added).toBe(1);

@@ -45,6 +45,12 @@ interface Context {
   readonly store: StateStore;
   readonly progress: ApplyProgress;
   readonly preventDestroy: ReadonlyMap<string, boolean>;
+  /**
+   * Takes a change's last state write, so that the change's slot in the pool is free while
+   * that write waits for its group commit (the next change starts meanwhile). The change counts
+   * as done, and the apply as finished, only once the write is durable.
+   */
+  readonly trail?: (lastWrite: Promise<void>) => void;
 }
 
 function resourceAt(store: StateStore, address: string): StateResource | undefined {
@@ -55,9 +61,10 @@ function resourceAt(store: StateStore, address: string): StateResource | undefin
  * Creates the key for `address` crash-safely: durably records `pending_create` (a fresh
  * idempotency key, or the one already recorded) BEFORE Create, then records the key and its
  * secret and clears the pending entry. With `deposeCurrent`, the key that was current moves
- * to `deposed` in that same write (create_before_destroy). Returns the new key id.
+ * to `deposed` in that same write (create_before_destroy). With `lastStep` (nothing follows in
+ * this change), the final write is handed to `context.trail` instead of awaited. Returns the new key id.
  */
-async function createRecorded(context: Context, address: string, config: ApiKeyConfig, deposeCurrent: boolean): Promise<string> {
+async function createRecorded(context: Context, address: string, config: ApiKeyConfig, deposeCurrent: boolean, lastStep = false): Promise<string> {
   const { client, store, progress } = context;
   const existing = resourceAt(store, address);
   const pending = existing?.pending_create ?? { idempotency_key: newIdempotencyKey(), started_at: new Date().toISOString(), config };
@@ -77,14 +84,17 @@ async function createRecorded(context: Context, address: string, config: ApiKeyC
   }
   progress.step(address, "Creating...");
   const attributes = await createKey(client, pending.config, pending.idempotency_key);
-  await store.update((draft) => {
-    const current = draft.resources.get(address);
-    const old = current?.attributes;
-    const deposed = [...(current?.deposed ?? [])];
-    if (deposeCurrent && old && old.id !== attributes.id) deposed.push({ id: old.id, idempotency_key: newIdempotencyKey() });
-    draft.resources.set(address, { ...current, address, config: pending.config, attributes, pending_create: null, deposed });
-  });
-  progress.step(address, `Creation complete [id=${attributes.id}]`);
+  const recorded = store
+    .update((draft) => {
+      const current = draft.resources.get(address);
+      const old = current?.attributes;
+      const deposed = [...(current?.deposed ?? [])];
+      if (deposeCurrent && old && old.id !== attributes.id) deposed.push({ id: old.id, idempotency_key: newIdempotencyKey() });
+      draft.resources.set(address, { ...current, address, config: pending.config, attributes, pending_create: null, deposed });
+    })
+    .then(() => progress.step(address, `Creation complete [id=${attributes.id}]`));
+  if (lastStep && context.trail) context.trail(recorded);
+  else await recorded;
   return attributes.id;
 }
 
@@ -102,7 +112,7 @@ async function deleteDeposed(context: Context, address: string, keyId: string): 
 }
 
 async function applyCreate(context: Context, change: ResourceChange, config: ApiKeyConfig): Promise<void> {
-  await createRecorded(context, change.address, config, false);
+  await createRecorded(context, change.address, config, false, true);
 }
 
 async function applyUpdate(context: Context, change: ResourceChange, config: ApiKeyConfig): Promise<void> {
@@ -163,7 +173,7 @@ async function applyDeleteThenCreate(context: Context, change: ResourceChange, c
     });
     progress.step(change.address, `Destruction complete [id=${keyId}]`);
   }
-  await createRecorded(context, change.address, config, false);
+  await createRecorded(context, change.address, config, false, true);
 }
 
 async function applyCreateThenDelete(context: Context, change: ResourceChange, config: ApiKeyConfig): Promise<void> {
@@ -188,6 +198,23 @@ function counts(change: ResourceChange): { added: number; changed: number; destr
     changed: actions.length === 1 && actions[0] === "update" ? 1 : 0,
     destroyed: actions.includes("delete") ? 1 : 0,
   };
+}
+
+function runChange(context: Context, change: ResourceChange, config: ApiKeyConfig | null | undefined, protectedKeyIds: ReadonlySet<string>): Promise<void> {
+  switch (change.actions.join(",")) {
+    case "create":
+      return applyCreate(context, change, config as ApiKeyConfig);
+    case "update":
+      return applyUpdate(context, change, config as ApiKeyConfig);
+    case "delete":
+      return applyDelete(context, change, protectedKeyIds);
+    case "delete,create":
+      return applyDeleteThenCreate(context, change, config as ApiKeyConfig);
+    case "create,delete":
+      return applyCreateThenDelete(context, change, config as ApiKeyConfig);
+    default:
+      return Promise.reject(new Error(`unknown actions ${JSON.stringify(change.actions)}`));
+  }
 }
 
 /**
@@ -232,32 +259,41 @@ export async function applyChanges(client: ApiKeyClient, store: StateStore, chan
   const totals = { added: 0, changed: 0, destroyed: 0 };
   const errors: ResourceError[] = [];
   progress.start(work.length);
-  const results = await mapSettledBounded(work, options.parallelism ?? DEFAULT_PARALLELISM, async (change) => {
+  // Last state writes handed over by changes whose slot is already free (see Context.trail).
+  const lastWrites = new Map<number, Promise<void>>();
+  const slotResults = await mapSettledBounded(work, options.parallelism ?? DEFAULT_PARALLELISM, async (change, index) => {
     const config = change.config;
     const needsConfig = (change.actions as readonly string[]).includes("create") || change.actions[0] === "update";
     if (needsConfig && !config) throw new Error("the plan gives no configuration for this change");
     const started = performance.now();
     trace(`${change.address}: ${change.actions.join(",")} started`);
-    try {
-      switch (change.actions.join(",")) {
-        case "create":
-          return await applyCreate(context, change, config as ApiKeyConfig);
-        case "update":
-          return await applyUpdate(context, change, config as ApiKeyConfig);
-        case "delete":
-          return await applyDelete(context, change, options.protectedKeyIds ?? new Set());
-        case "delete,create":
-          return await applyDeleteThenCreate(context, change, config as ApiKeyConfig);
-        case "create,delete":
-          return await applyCreateThenDelete(context, change, config as ApiKeyConfig);
-        default:
-          throw new Error(`unknown actions ${JSON.stringify(change.actions)}`);
-      }
-    } finally {
+    const ended = () => {
       trace(`${change.address}: ${change.actions.join(",")} ended after ${(performance.now() - started).toFixed(0)} ms`);
       progress.finished(change.address);
+    };
+    try {
+      await runChange({ ...context, trail: (lastWrite) => void lastWrites.set(index, lastWrite) }, change, config, options.protectedKeyIds ?? new Set());
+    } catch (error) {
+      ended();
+      throw error;
     }
+    const lastWrite = lastWrites.get(index);
+    if (!lastWrite) return ended();
+    const recorded = lastWrite.finally(ended);
+    // Its failure is reported with the change below, after the pool: not an unhandled rejection meanwhile.
+    recorded.catch(() => undefined);
+    lastWrites.set(index, recorded);
   }, options.signal);
+  const results = await Promise.all(
+    slotResults.map(async (result, index): Promise<PromiseSettledResult<void>> => {
+      const lastWrite = lastWrites.get(index);
+      if (result.status === "rejected" || !lastWrite) return result;
+      return lastWrite.then(
+        (): PromiseSettledResult<void> => ({ status: "fulfilled", value: undefined }),
+        (reason: unknown): PromiseSettledResult<void> => ({ status: "rejected", reason }),
+      );
+    }),
+  );
   results.forEach((result, index) => {
     const change = work[index] as ResourceChange;
     if (result.status === "fulfilled") {
