@@ -39,7 +39,7 @@ export function addConnectionOptions(command: Command): Command {
     .option("--token-file <file>", "file holding a bearer token (env KEYFORM_TOKEN holds the token itself)")
     .option("--api-key-file <file>", "file holding an API key secret (env KEYFORM_API_KEY holds the secret itself)")
     .option("--ca-file <file>", "PEM CA certificate to trust for TLS (env KEYFORM_CA_FILE)")
-    .option("--insecure", "plaintext instead of TLS (env KEYFORM_INSECURE=1); the default for loopback endpoints")
+    .option("--insecure", "plaintext instead of TLS, for loopback endpoints only (env KEYFORM_INSECURE=1); the default there")
     .option("--no-insecure", "TLS even for a loopback endpoint (env KEYFORM_INSECURE=0)")
     .option("--data-dir <dir>", "data directory of the embedded store (env KEYFORM_DATA_DIR)", undefined)
     .addOption(new Option("--token <token>").hideHelp())
