@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
+import { open } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -193,6 +194,33 @@ describe("state store", () => {
     const onDisk = await readStateFile(file);
     expect(onDisk?.serial).toBe(7);
     expect(onDisk?.resources.map((each) => each.address)).toEqual(["keyform_api_key.b", "keyform_api_key.ci"]);
+  });
+
+  it("a journal append whose fdatasync failed (its line may be on disk) makes the next write a snapshot: the state stays readable", async () => {
+    const store = createStateStore(file, newState());
+    await store.update((draft) => void draft.resources.set(resource.address, resource));
+    await store.update((draft) => void draft.resources.set("keyform_api_key.b", { ...resource, address: "keyform_api_key.b" }));
+    // The next fdatasync of any file handle fails once, after its line was written.
+    const probe = await open(path.join(dir, "probe"), "w");
+    const handlePrototype = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    const datasync = handlePrototype.datasync;
+    handlePrototype.datasync = async () => {
+      handlePrototype.datasync = datasync;
+      throw Object.assign(new Error("EIO: i/o error, fdatasync (simulated)"), { code: "EIO" });
+    };
+    try {
+      const failed = await store.update((draft) => void draft.resources.set("keyform_api_key.c", { ...resource, address: "keyform_api_key.c" })).catch((caught: unknown) => caught);
+      expect(String(failed)).toContain("EIO");
+    } finally {
+      handlePrototype.datasync = datasync;
+    }
+    await store.update((draft) => void draft.resources.set("keyform_api_key.d", { ...resource, address: "keyform_api_key.d" }));
+    const onDisk = await readStateFile(file);
+    expect(onDisk?.resources.map((each) => each.address)).toEqual(["keyform_api_key.b", "keyform_api_key.c", "keyform_api_key.ci", "keyform_api_key.d"]);
+    expect(onDisk?.serial).toBe(3);
+    expect(existsSync(`${file}.journal`), "the snapshot replaced the suspect journal").toBe(false);
+    await store.close();
   });
 
   it("removes temp files a killed writer left behind (they may hold secrets), and nothing else", async () => {

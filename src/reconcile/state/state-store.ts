@@ -74,6 +74,10 @@ export function createStateStore(file: string, initial: StateFile): StateStore {
   // only when nothing of it did (a snapshot whose old journal could not be removed did).
   let durableSerial = initial.serial;
   let writeCount = 0;
+  // A journal append that failed may still have left its line on disk (a failed fdatasync):
+  // appending the next write's reused serial after it would make the journal unreadable, so
+  // the next write is a snapshot, which supersedes the journal, instead.
+  let journalSuspect = false;
   let checked = false;
   let snapshotExists = false;
   let snapshotBytes = 0;
@@ -92,6 +96,7 @@ export function createStateStore(file: string, initial: StateFile): StateStore {
   async function writeSnapshot(content: StateDraft = draft): Promise<void> {
     snapshotBytes = await writeStateFileDurably(file, snapshot(initial, content, serial));
     snapshotExists = true;
+    journalSuspect = false;
     countDurableWrite();
     await journal.remove();
   }
@@ -122,11 +127,16 @@ export function createStateStore(file: string, initial: StateFile): StateStore {
     const removed = [...written.keys()].filter((address) => !next.has(address));
     const outputsChanged = nextOutputs !== writtenOutputs;
     const started = performance.now();
-    const full = !snapshotExists || journal.bytes > Math.max(JOURNAL_COMPACT_MIN_BYTES, snapshotBytes);
+    const full = !snapshotExists || journalSuspect || journal.bytes > Math.max(JOURNAL_COMPACT_MIN_BYTES, snapshotBytes);
     if (full) {
       await writeSnapshot({ resources: next, outputs: nextOutputs });
     } else {
-      await journal.append({ lineage: initial.lineage, serial, set, delete: removed, ...(outputsChanged ? { outputs: nextOutputs } : {}) });
+      try {
+        await journal.append({ lineage: initial.lineage, serial, set, delete: removed, ...(outputsChanged ? { outputs: nextOutputs } : {}) });
+      } catch (error) {
+        journalSuspect = true;
+        throw error;
+      }
       countDurableWrite();
     }
     trace(`state write serial ${serial}: ${full ? "snapshot" : "journal"}, ${set.length} set, ${removed.length} deleted, ${(performance.now() - started).toFixed(1)} ms`);
