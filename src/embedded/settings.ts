@@ -84,7 +84,6 @@ export function settingName(settings: ConnectionSettings, setting: SettingName):
   return settings.names?.[setting] ?? ENVIRONMENT_VARIABLES[setting];
 }
 
-export { isLoopbackEndpoint };
 
 /**
  * Whether a remote endpoint is spoken to in plaintext: `insecure` when set, otherwise plaintext

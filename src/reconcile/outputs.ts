@@ -1,12 +1,5 @@
 import type { DesiredOutput, DesiredState, ObservedKey, StateFile, StateResource } from "./types.js";
 
-/**
- * One entry of a `keyform_api_keys` listing's `keys` attribute (no secrets). keyform leaves out
- * the data source's `last_used_at`: it moves on every authentication, so an output holding it
- * would change state on every apply, even one whose plan has no changes.
- */
-export type ListedKey = ObservedKey;
-
 export type OutputValues = Record<string, { value: unknown; sensitive: boolean }>;
 
 /** Shown in place of a sensitive output value unless the user asks to see it. */
@@ -27,14 +20,17 @@ export function resourceAttributeValues(resource: StateResource): Record<string,
 
 /**
  * The value of every listing in `desired` whose account was listed (`byAccount` has it): its
- * keys as refresh saw them, oldest first. Listings of accounts not listed are absent.
+ * keys as refresh saw them (no secrets), oldest first. Listings of accounts not listed are
+ * absent. keyform leaves out the data source's `last_used_at`: it moves on every
+ * authentication, so an output holding it would change state on every apply, even one whose
+ * plan has no changes.
  */
 export function listingValues(desired: DesiredState, byAccount: ReadonlyMap<string, readonly ObservedKey[]>): Map<string, Record<string, unknown>> {
   const listings = new Map<string, Record<string, unknown>>();
   for (const listing of desired.listings) {
     const observed = byAccount.get(listing.service_account_id);
     if (!observed) continue;
-    const keys: ListedKey[] = [...observed]
+    const keys: ObservedKey[] = [...observed]
       .sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1))
       .map((key) => ({ ...key, scopes: [...key.scopes] }));
     const value = { service_account_id: listing.service_account_id, id: listing.service_account_id, keys };

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { backoffDelayMs, isRetryableCode } from "../../src/client/retry.js";
 import { pageSizeOf } from "../../src/client/pages.js";
 import { Code } from "../../src/api-error.js";
-import { ConnectionSettingsError, isLoopbackEndpoint, settingsFromEnvironment, usesPlaintext } from "../../src/embedded/settings.js";
+import { ConnectionSettingsError, settingsFromEnvironment, usesPlaintext } from "../../src/embedded/settings.js";
+import { isLoopbackEndpoint } from "../../src/client/loopback.js";
 import { createClient } from "../../src/client/index.js";
 
 describe("backoffDelayMs", () => {
