@@ -4,7 +4,6 @@ import { StatusSchema } from "../gen/google/rpc/status_pb.js";
 import type { Mutation, MutationResult, OperationRecord, Store } from "../store/index.js";
 import { newResourceId } from "./credentials-format.js";
 import type { RecordFactory } from "./idempotency.js";
-import { redactSecrets } from "./redact.js";
 import { trace } from "./trace.js";
 
 /** Prefix of operation ids (API keys and service accounts use `aje`). */
@@ -113,7 +112,7 @@ export class OperationRunner {
     if (this.closed || record.dueAtMs === null) return;
     const timer = setTimeout(() => {
       this.timers.delete(record.id);
-      this.complete(record).catch((error: unknown) => trace("server", redactSecrets(`completing operation ${record.id} failed: ${String(error)}`)));
+      this.complete(record).catch((error: unknown) => trace("server", `completing operation ${record.id} failed: ${String(error)}`));
     }, Math.max(0, record.dueAtMs - this.now()));
     timer.unref();
     this.timers.set(record.id, timer);
@@ -131,7 +130,7 @@ export class OperationRunner {
       });
     } catch (error) {
       const apiError = ApiError.from(error);
-      if (apiError.code === Code.INTERNAL) trace("server", redactSecrets(`operation ${record.id} failed: ${String(error)}`));
+      if (apiError.code === Code.INTERNAL) trace("server", `operation ${record.id} failed: ${String(error)}`);
       const message = apiError.code === Code.INTERNAL ? "internal error" : apiError.rawMessage;
       await this.store.commit({ completeOperation: { id: record.id, modifiedAtMs, outcome: { error: statusBytes(apiError.code, message) } } });
     }

@@ -21,5 +21,5 @@ export function createRedactor(knownSecrets: readonly string[] = []): (text: str
   };
 }
 
-/** A redactor of the patterns alone, for logs that never see an admin token (store errors). */
+/** A redactor of the patterns alone: what the server's trace applies to every line. */
 export const redactSecrets = createRedactor();

@@ -2,7 +2,6 @@ import type { Metadata, ServerUnaryCall, sendUnaryData } from "@grpc/grpc-js";
 import { ApiError, Code } from "../api-error.js";
 import type { Authenticator, Caller } from "./auth.js";
 import { UndecodableRequest } from "./request-decoding.js";
-import { createRedactor } from "./redact.js";
 import { trace, traceEnabled } from "./trace.js";
 
 /** What the service logic learns about a call, besides its request message. */
@@ -42,14 +41,14 @@ function causeText(cause: unknown): string {
  * `authorization` metadata (UNAUTHENTICATED before any logic runs), rejects undecodable
  * request bytes with INVALID_ARGUMENT, awaits the logic, and
  * maps every failure through ApiError.from. Failures are logged with KEYFORM_TRACE=server
- * after `redact` (INTERNAL ones with their cause) and INTERNAL ones reach the client only as
- * "internal error".
+ * after `redact` (the server's admin tokens; trace itself removes secret patterns), INTERNAL
+ * ones with their cause, and INTERNAL ones reach the client only as "internal error".
  */
 export function unary<Request, Response>(
   authenticator: Authenticator,
   method: string,
   logic: ServiceMethod<Request, Response>,
-  redact: (text: string) => string = createRedactor(),
+  redact: (text: string) => string = (text) => text,
 ): (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) => void {
   return (call, callback) => {
     const run = async (): Promise<Response> => {

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../src/api-error.js";
 import { maskSecret, newApiKeySecret, newResourceId } from "../../src/server/credentials-format.js";
 import { decodePageToken, encodePageToken } from "../../src/server/page-token.js";
 import { createRedactor } from "../../src/server/redact.js";
 import { expiresAtProblems, timestampText } from "../../src/server/request-validation.js";
 import { parseServiceAccountFilter } from "../../src/server/service-account-service.js";
+import { trace } from "../../src/server/trace.js";
 import { patchForMask, resolveUpdateMask } from "../../src/server/update-mask.js";
 
 const key = randomBytes(32);
@@ -156,5 +157,31 @@ describe("log redaction", () => {
     { reason: "text without secrets unchanged", text: "api key aje123 not found", want: "api key aje123 not found" },
   ])("$reason", ({ text, want }) => {
     expect(redact(text)).toBe(want);
+  });
+});
+
+describe("server trace", () => {
+  it.each([
+    { reason: "a secret in text the server does not control is removed", message: "store failed near AQVN" + "d".repeat(36), want: "store failed near [redacted]" },
+    { reason: "a credential after its scheme is removed", message: "metadata Bearer abc.def", want: "metadata Bearer [redacted]" },
+    { reason: "ids and codes pass unchanged", message: "operation aje0000000000000000001 failed: INTERNAL", want: "operation aje0000000000000000001 failed: INTERNAL" },
+  ])("$reason", ({ message, want }) => {
+    const previous = process.env.KEYFORM_TRACE;
+    process.env.KEYFORM_TRACE = "server";
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      trace("server", message);
+    } finally {
+      spy.mockRestore();
+      if (previous === undefined) delete process.env.KEYFORM_TRACE;
+      else process.env.KEYFORM_TRACE = previous;
+    }
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(/^\[keyform:server\] \S+ /);
+    expect(written[0]?.replace(/^\[keyform:server\] \S+ /, "")).toBe(`${want}\n`);
   });
 });
