@@ -6,6 +6,7 @@ import { planDesiredKey } from "./plan-key.js";
 import type { Observation } from "./plan-key.js";
 import { planOutputs } from "./plan-outputs.js";
 import { shownExisting, shownObserved } from "./shown-values.js";
+import { declaredPreventDestroy, preventDestroySource } from "../state/lifecycle-record.js";
 import { planUntrackedKeys } from "./plan-untracked.js";
 
 export interface PlanInput {
@@ -72,7 +73,7 @@ export function planChanges(input: PlanInput): Plan {
   changes.sort(compareChanges);
   drifts.sort((left, right) => compareText(left.address, right.address));
 
-  refuseProtectedDestroys(desired, input.preventDestroyFromState === true ? trackedByAddress : new Map(), changes);
+  refuseProtectedDestroys(desired, trackedByAddress, input.preventDestroyFromState === true, changes);
 
   const outputChanges = planOutputs(desired, state, changes, observed);
   const hasChanges =
@@ -139,17 +140,10 @@ function planDeposed(tracked: StateResource, observedById: ReadonlyMap<string, O
   });
 }
 
-/**
- * prevent_destroy comes from the configuration for a declared address, and from `recorded`
- * (state's records, only passed when there is no configuration) for an undeclared one.
- */
-function refuseProtectedDestroys(desired: DesiredState, recorded: ReadonlyMap<string, StateResource>, changes: readonly ResourceChange[]): void {
-  const declared = new Map(desired.keys.map((key) => [key.address, key.lifecycle.prevent_destroy]));
-  const protectedBy = (address: string): "configuration" | "state" | null => {
-    const configured = declared.get(address);
-    if (configured !== undefined) return configured ? "configuration" : null;
-    return recorded.get(address)?.prevent_destroy === true ? "state" : null;
-  };
+/** Refuses the plan when it would delete a protected key (see preventDestroySource for where protection comes from). */
+function refuseProtectedDestroys(desired: DesiredState, tracked: ReadonlyMap<string, StateResource>, fromState: boolean, changes: readonly ResourceChange[]): void {
+  const declared = declaredPreventDestroy(desired);
+  const protectedBy = (address: string) => preventDestroySource(address, declared, tracked.get(address), fromState);
   const refused = changes.filter((change) => change.deposed === undefined && protectedBy(change.address) !== null && (change.actions as readonly string[]).includes("delete"));
   if (refused.length === 0) return;
   const lines = refused.map((change) => {
@@ -157,11 +151,11 @@ function refuseProtectedDestroys(desired: DesiredState, recorded: ReadonlyMap<st
     const where = protectedBy(change.address) === "state" ? "; prevent_destroy recorded in state by the last apply" : "";
     return `  ${change.address} (${why}${where})`;
   });
-  const fromState = refused.some((change) => protectedBy(change.address) === "state");
+  const anyFromState = refused.some((change) => protectedBy(change.address) === "state");
   throw new PlanRefusedError(
     `Instance cannot be destroyed: lifecycle.prevent_destroy is set, but the plan would destroy:\n${lines.join("\n")}\n` +
       "To go ahead, remove prevent_destroy from these resources, or change the configuration so that they are not replaced." +
-      (fromState ? " Without a synthesized stack, state's record applies: apply a stack that declares these resources without prevent_destroy first, or stop managing them with keyform state rm (their keys are kept)." : ""),
+      (anyFromState ? " Without a synthesized stack, state's record applies: apply a stack that declares these resources without prevent_destroy first, or stop managing them with keyform state rm (their keys are kept)." : ""),
     refused.map((change) => change.address),
   );
 }

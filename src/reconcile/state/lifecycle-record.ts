@@ -17,14 +17,41 @@ export function withPreventDestroy(resource: StateResource, value: boolean): Sta
   return rest;
 }
 
+/** Where a key's prevent_destroy protection comes from. */
+export type PreventDestroySource = "configuration" | "state";
+
+/**
+ * Where the prevent_destroy protection of the tracked `address` comes from, or null when it has
+ * none. A declaration (`declared`: prevent_destroy by declared address) decides, as in
+ * Terraform. For an address nothing declares, state's record (`recorded`, the lifecycle as
+ * last applied) decides only when `fromState` (there is no configuration to ask: destroy with
+ * no synthesized stack), so that destroy never ignores prevent_destroy; otherwise removing a
+ * resource from the configuration removed its protection. Pure; the one rule of both the
+ * planner's refusal and `keyform destroy`'s check.
+ */
+export function preventDestroySource(
+  address: string,
+  declared: ReadonlyMap<string, boolean>,
+  recorded: StateResource | undefined,
+  fromState: boolean,
+): PreventDestroySource | null {
+  const configured = declared.get(address);
+  if (configured !== undefined) return configured ? "configuration" : null;
+  return fromState && recordsPreventDestroy(recorded) ? "state" : null;
+}
+
+/** prevent_destroy by declared address. */
+export function declaredPreventDestroy(desired: DesiredState | null): ReadonlyMap<string, boolean> {
+  return new Map((desired?.keys ?? []).map((key) => [key.address, key.lifecycle.prevent_destroy]));
+}
+
 /**
  * The tracked addresses `keyform destroy` must not delete, and where their protection comes
- * from. With a synthesized stack (`desired` not null) the configuration decides, as in
- * Terraform: addresses it declares with prevent_destroy. Without one, state's records (the
- * lifecycle as last applied) decide, so that destroy never ignores prevent_destroy. Pure.
+ * from: the configuration when a stack is synthesized (`desired` not null), else state's
+ * records (see preventDestroySource). Pure.
  */
-export function protectedForDestroy(desired: DesiredState | null, state: StateFile): { readonly addresses: string[]; readonly source: "configuration" | "state" } {
-  if (desired === null) return { addresses: state.resources.filter((resource) => recordsPreventDestroy(resource)).map((resource) => resource.address), source: "state" };
-  const tracked = new Set(state.resources.map((resource) => resource.address));
-  return { addresses: desired.keys.filter((key) => key.lifecycle.prevent_destroy && tracked.has(key.address)).map((key) => key.address), source: "configuration" };
+export function protectedForDestroy(desired: DesiredState | null, state: StateFile): { readonly addresses: string[]; readonly source: PreventDestroySource } {
+  const declared = declaredPreventDestroy(desired);
+  const addresses = state.resources.filter((resource) => preventDestroySource(resource.address, declared, resource, desired === null) !== null).map((resource) => resource.address);
+  return { addresses, source: desired === null ? "state" : "configuration" };
 }
