@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import net from "node:net";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,7 +27,7 @@ import { createKey } from "../src/reconcile/apply/key-requests.js";
 import { planChanges } from "../src/reconcile/plan/index.js";
 import { accountsToRefresh, refreshAccounts } from "../src/reconcile/refresh.js";
 import { createStateStore, newState, writeStateFileDurably } from "../src/reconcile/state/index.js";
-import { PROVIDER_SOURCE, PROVIDER_VERSION } from "../src/resource/index.js";
+import { countTracedRpcs, stackOfKeys, writeSynthesizedStack } from "./synthesized-stack.js";
 import type { ApiKeyConfig, DesiredKey, DesiredState, StateFile, StateResource } from "../src/reconcile/types.js";
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100);
@@ -155,23 +155,10 @@ const keyformBin = fileURLToPath(new URL("../bin/keyform.js", import.meta.url));
  */
 async function timeWholePlanCommand(work: string, server: { address: string; token: string }, state: StateFile, rounds: number): Promise<void> {
   const project = path.join(work, "project");
-  const stackDir = path.join(project, "cdktf.out/stacks/bench");
-  mkdirSync(stackDir, { recursive: true });
   const resources = Object.fromEntries(
     state.resources.map((resource) => [resource.address.slice("keyform_api_key.".length), { service_account_id: resource.config.service_account_id, description: resource.config.description, scopes: resource.config.scopes }]),
   );
-  writeFileSync(
-    path.join(stackDir, "cdk.tf.json"),
-    JSON.stringify({
-      terraform: { required_providers: { keyform: { source: PROVIDER_SOURCE, version: PROVIDER_VERSION } } },
-      provider: { keyform: [{}] },
-      resource: { keyform_api_key: resources },
-    }),
-  );
-  writeFileSync(
-    path.join(project, "cdktf.out/manifest.json"),
-    JSON.stringify({ version: "0.21.0", stacks: { bench: { name: "bench", constructPath: "bench", workingDirectory: "stacks/bench", synthesizedStackPath: "stacks/bench/cdk.tf.json", annotations: [], dependencies: [] } } }),
-  );
+  writeSynthesizedStack(project, stackOfKeys(resources));
   await writeStateFileDurably(path.join(project, "keyform.state.json"), state);
   const timeCommand = existsSync("/usr/bin/time") ? ["/usr/bin/time", "-f", "maxrss_kb=%M"] : [];
   const env = { ...process.env, KEYFORM_ENDPOINT: server.address, KEYFORM_TOKEN: server.token, KEYFORM_INSECURE: "1", KEYFORM_TRACE: "client" };
@@ -183,9 +170,7 @@ async function timeWholePlanCommand(work: string, server: { address: string; tok
     const ms = performance.now() - started;
     if (result.status !== 0) throw new Error(`keyform plan exited ${result.status} (expected 0, no changes):\n${result.stdout.slice(0, 2000)}${result.stderr.slice(-2000)}`);
     const rss = /maxrss_kb=(\d+)/.exec(result.stderr);
-    const rpcs: Record<string, number> = {};
-    for (const match of result.stderr.matchAll(/\[keyform:client\] \S+ (\S+) attempt=\d+ code=/g)) rpcs[match[1] as string] = (rpcs[match[1] as string] ?? 0) + 1;
-    runs.push({ ms, maxRssMb: rss ? Number(rss[1]) / 1024 : null, rpcs });
+    runs.push({ ms, maxRssMb: rss ? Number(rss[1]) / 1024 : null, rpcs: countTracedRpcs(result.stderr) });
   }
   const best = runs.reduce((a, b) => (a.ms <= b.ms ? a : b));
   console.log(`\nthe whole command: keyform plan --detailed-exitcode (process start, load ${state.resources.length}-resource cdk.tf.json and state, refresh, plan, render)`);

@@ -13,13 +13,13 @@ import { join } from "node:path";
 import { DEMO_SERVICE_ACCOUNTS } from "../src/embedded/demo-accounts.js";
 import { createClient } from "../src/client/index.js";
 import { startServer } from "../src/server/index.js";
+import { countTracedRpcs, stackOfKeys, writeSynthesizedStack } from "./synthesized-stack.js";
 import { expectSuccess, installForTests, repoRoot, run, takeRpcReports, tempDirectory, terraform } from "../test/e2e/terraform-helpers.js";
 
 const keyCount = Number(process.argv[2] ?? 100);
 const rounds = 3;
 const temp = tempDirectory("keyform-bench-tf-");
 const project = join(temp.path, "project");
-const stackDirectory = join(project, "cdktf.out/stacks/bench");
 const terraformDirectory = join(temp.path, "terraform");
 const countsFile = join(temp.path, "rpc-counts.jsonl");
 const keyformBin = join(repoRoot, "bin/keyform.js");
@@ -37,22 +37,12 @@ function stackJson(): Record<string, unknown> {
       },
     ]),
   );
-  return {
-    terraform: { required_providers: { keyform: { source: "keyform.dev/keyform/keyform", version: "0.1.0" } } },
-    provider: { keyform: [{}] },
-    resource: { keyform_api_key: keys },
-  };
+  return stackOfKeys(keys);
 }
 
 function median(values: number[]): number {
   const sorted = [...values].sort((left, right) => left - right);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-function countTracedRpcs(stderr: string): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const match of stderr.matchAll(/\[keyform:client\] \S+ (\S+) attempt=\d+ code=/g)) counts[match[1] as string] = (counts[match[1] as string] ?? 0) + 1;
-  return counts;
 }
 
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, count) => sum + count, 0);
@@ -82,13 +72,8 @@ try {
   const base = installForTests(temp.path).env;
   const keyformEnv = { ...base, KEYFORM_ENDPOINT: server.address, KEYFORM_TOKEN: server.adminToken, KEYFORM_INSECURE: "1" };
   const terraformEnv = { ...keyformEnv, KEYFORM_RPC_COUNTS_FILE: countsFile };
-  mkdirSync(stackDirectory, { recursive: true });
   const stack = stackJson();
-  writeFileSync(join(stackDirectory, "cdk.tf.json"), JSON.stringify(stack, null, 2));
-  writeFileSync(
-    join(project, "cdktf.out/manifest.json"),
-    JSON.stringify({ version: "0.21.0", stacks: { bench: { name: "bench", constructPath: "bench", workingDirectory: "stacks/bench", synthesizedStackPath: "stacks/bench/cdk.tf.json", annotations: [], dependencies: [] } } }),
-  );
+  writeSynthesizedStack(project, stack);
   const keyform = (command: string) =>
     run(process.execPath, [keyformBin, command, "--dir", project, "--auto-approve"].filter((arg) => command === "apply" || arg !== "--auto-approve"), { cwd: project, env: { ...keyformEnv, KEYFORM_TRACE: "client" } });
 
