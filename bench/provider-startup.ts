@@ -17,7 +17,7 @@ const providerBin = fileURLToPath(new URL("../bin/terraform-provider-keyform.js"
 const runs = Number(process.argv[2] ?? 20);
 const goalMs = 300;
 
-/** [executable, ...args]; node itself unless the first element says otherwise. */
+/** Runs `executable` (node by default) with `args` once; resolves with the ms from exec to the handshake line. */
 function startOnce(extraEnv: Record<string, string>, args: string[] = [providerBin], executable = process.execPath): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();

@@ -1,7 +1,8 @@
 /**
  * `npm run bench:server`: requests/s and p50/p99 latency of Get, List (page of 100), Create
- * and Update (description only, round-robin over 100 keys) at 64 concurrent calls, next to an echo handler on the SAME grpc-js server, all in
- * one process, and the ratio of each to echo. Not a test: it prints figures.
+ * and Update (description only, round-robin over 100 keys) at 64 concurrent calls, next to an
+ * echo handler on the SAME grpc-js server, all in one process, and the ratio of each to echo.
+ * Not a test: it prints figures.
  * Goal: Get >= 0.6 x echo, Create >= 0.3 x echo.
  */
 import { mkdtempSync, rmSync } from "node:fs";
