@@ -54,17 +54,17 @@ function walk(value: unknown, path: readonly (string | number)[]): { found: true
 
 /**
  * Evaluates the stack's outputs against the state after apply (references to
- * `keyform_api_key` attributes) and the listings (references to `keyform_api_keys`). An
+ * `keyform_api_key` attributes; null: none yet) and the listings (references to `keyform_api_keys`). An
  * output referring to `secret_key` is sensitive even if not declared so (Terraform refuses
  * such an output; keyform never lets the secret out unmasked). Unresolvable references are
  * returned as problems naming the output, and get the value null.
  */
 export function evaluateOutputs(
   outputs: readonly DesiredOutput[],
-  state: StateFile,
+  state: StateFile | null,
   listings: ReadonlyMap<string, Record<string, unknown>>,
 ): { values: OutputValues; problems: string[] } {
-  const resources = new Map(state.resources.map((resource) => [resource.address, resource]));
+  const resources = new Map((state?.resources ?? []).map((resource) => [resource.address, resource]));
   const values: OutputValues = {};
   const problems: string[] = [];
   for (const output of outputs) {

@@ -57,7 +57,7 @@ function valueChanges(output: DesiredOutput, priorValue: unknown, context: Value
     if (context.changedAccounts.has(account)) return true;
     // Not listed (--refresh=false): state's value is trusted, as for keys.
     if (!context.listed.has(value.address)) return false;
-    const { values } = evaluateOutputs([output], context.state ?? EMPTY_STATE, context.listed);
+    const { values } = evaluateOutputs([output], context.state, context.listed);
     return canonicalJson(values[output.name]?.value ?? null) !== canonicalJson(priorValue);
   }
   const change = context.changeByAddress.get(value.address);
@@ -65,8 +65,6 @@ function valueChanges(output: DesiredOutput, priorValue: unknown, context: Value
   if (change.after_unknown[value.attribute] === true) return true;
   return canonicalJson(change.before?.[value.attribute] ?? null) !== canonicalJson(change.after?.[value.attribute] ?? null);
 }
-
-const EMPTY_STATE: StateFile = { version: 1, serial: 0, lineage: "", keyform_version: "", resources: [], outputs: {} };
 
 /** JSON with object keys sorted, so that equal values compare equal whatever their key order. */
 export function canonicalJson(value: unknown): string {
