@@ -47,6 +47,7 @@ export async function applyAndRecord(options: {
   const { applyChanges, progressFor } = await import("../../reconcile/apply/index.js");
   const { refreshAccounts } = await import("../../reconcile/refresh.js");
   const { evaluateOutputs, listingValues } = await import("../../reconcile/outputs.js");
+  const { declaredPreventDestroy } = await import("../../reconcile/state/index.js");
   const { client, store, desired } = options;
   // First Ctrl-C: start nothing new, let changes in flight finish and be recorded (see interruptible).
   const result = await interruptible((signal) =>
@@ -56,7 +57,7 @@ export async function applyAndRecord(options: {
       resolvedAddresses: options.recovery.resolvedAddresses,
       protectedKeyIds: options.recovery.recoveredKeyIds,
       signal,
-      preventDestroy: new Map(desired.keys.map((key) => [key.address, key.lifecycle.prevent_destroy])),
+      preventDestroy: declaredPreventDestroy(desired),
     }),
   );
   const listingAccounts = [...new Set(desired.listings.map((listing) => listing.service_account_id))];
